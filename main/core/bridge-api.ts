@@ -1,0 +1,28 @@
+// The contract between the bridge core and whoever hosts it (the headless CLI, the Electron app).
+import type { BridgeStatus, LogEntry } from './status';
+
+export interface BridgeSettings {
+  telegramBotToken: string;
+  /** Numeric Telegram user ids; the only people whose messages have any effect. */
+  allowedUserIds: readonly number[];
+  telegramApiRoot: string;
+  /** A running `opencode serve`, or undefined to launch one on `opencodePort`. */
+  opencodeUrl: string | undefined;
+  opencodePort: number;
+  opencodeUsername: string;
+  opencodePassword: string | undefined;
+  /** Path to the `opencode` binary when the bridge launches it; undefined: search PATH. */
+  opencodeBinary: string | undefined;
+  defaultProject: string;
+  stateDir: string;
+  editIntervalMs: number;
+}
+
+export interface BridgeHost {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): BridgeStatus;
+  /** Returns its unsubscribe function. */
+  onStatus(listener: (status: BridgeStatus) => void): () => void;
+  onLog(listener: (entry: LogEntry) => void): () => void;
+}

@@ -1,0 +1,132 @@
+// Reads the headless bridge's configuration from the environment. Pure: the environment, the
+// platform and the folders are passed in, so every rule is testable without touching process.env.
+import path from 'node:path';
+import type { BridgeSettings } from './bridge-api';
+import { ConfigError } from './errors';
+
+export const DEFAULT_OPENCODE_PORT = 4096;
+export const DEFAULT_EDIT_INTERVAL_MS = 1000;
+export const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
+export const APP_FOLDER_NAME = 'OpenCode Bridge';
+
+export interface ConfigContext {
+  env: Record<string, string | undefined>;
+  platform: NodeJS.Platform;
+  homeDir: string;
+  cwd: string;
+}
+
+export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
+  const env = ctx.env;
+  const token = nonEmpty(env['TELEGRAM_BOT_TOKEN']);
+  if (!token) {
+    throw new ConfigError(
+      'TELEGRAM_BOT_TOKEN is not set: set it to the token @BotFather gave your bot.',
+    );
+  }
+  return {
+    telegramBotToken: token,
+    allowedUserIds: parseAllowedUsers(env['TELEGRAM_ALLOWED_USERS']),
+    telegramApiRoot: parseUrl(
+      'TELEGRAM_API_ROOT',
+      env['TELEGRAM_API_ROOT'],
+      DEFAULT_TELEGRAM_API_ROOT,
+    ),
+    opencodeUrl: nonEmpty(env['OPENCODE_URL'])
+      ? parseUrl('OPENCODE_URL', env['OPENCODE_URL'], '')
+      : undefined,
+    opencodePort: parsePort(env['OPENCODE_PORT']),
+    opencodeUsername: nonEmpty(env['OPENCODE_SERVER_USERNAME']) ?? 'opencode',
+    opencodePassword: nonEmpty(env['OPENCODE_SERVER_PASSWORD']),
+    opencodeBinary: nonEmpty(env['OPENCODE_BIN']),
+    defaultProject: path.resolve(ctx.cwd, nonEmpty(env['BRIDGE_DEFAULT_PROJECT']) ?? '.'),
+    stateDir: nonEmpty(env['BRIDGE_STATE_DIR'])
+      ? path.resolve(ctx.cwd, env['BRIDGE_STATE_DIR'] as string)
+      : defaultStateDir(ctx),
+    editIntervalMs: parseInterval(env['BRIDGE_EDIT_INTERVAL_MS']),
+  };
+}
+
+export function parseAllowedUsers(raw: string | undefined): number[] {
+  const value = nonEmpty(raw);
+  if (!value) {
+    throw new ConfigError(
+      'TELEGRAM_ALLOWED_USERS is not set: set it to your numeric Telegram user id ' +
+        '(several: comma-separated; @userinfobot tells you yours).',
+    );
+  }
+  const ids = value.split(',').map((part) => part.trim());
+  const bad = ids.filter((id) => !/^[1-9][0-9]{0,15}$/.test(id));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `TELEGRAM_ALLOWED_USERS must be comma-separated numeric Telegram user ids; ` +
+        `not a user id: ${bad.map((b) => JSON.stringify(b)).join(', ')}.`,
+    );
+  }
+  return [...new Set(ids.map(Number))];
+}
+
+function parsePort(raw: string | undefined): number {
+  const value = nonEmpty(raw);
+  if (value === undefined) return DEFAULT_OPENCODE_PORT;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1024 || port > 65_535) {
+    throw new ConfigError(
+      `OPENCODE_PORT must be a port number from 1024 to 65535, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return port;
+}
+
+function parseInterval(raw: string | undefined): number {
+  const value = nonEmpty(raw);
+  if (value === undefined) return DEFAULT_EDIT_INTERVAL_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) {
+    throw new ConfigError(
+      `BRIDGE_EDIT_INTERVAL_MS must be a whole number of milliseconds from 100 to 60000, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return ms;
+}
+
+function parseUrl(name: string, raw: string | undefined, fallback: string): string {
+  const value = nonEmpty(raw) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, not ${JSON.stringify(value)}.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http(s) URL, not ${JSON.stringify(value)}.`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      `${name} must not contain credentials; use OPENCODE_SERVER_USERNAME/OPENCODE_SERVER_PASSWORD.`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** Where the OS keeps an app's data: the same folder the menu-bar app uses. */
+export function defaultStateDir(ctx: Pick<ConfigContext, 'env' | 'platform' | 'homeDir'>): string {
+  if (ctx.platform === 'darwin') {
+    return path.join(ctx.homeDir, 'Library', 'Application Support', APP_FOLDER_NAME);
+  }
+  if (ctx.platform === 'win32') {
+    return path.join(
+      ctx.env['APPDATA'] ?? path.join(ctx.homeDir, 'AppData', 'Roaming'),
+      APP_FOLDER_NAME,
+    );
+  }
+  return path.join(
+    ctx.env['XDG_CONFIG_HOME'] ?? path.join(ctx.homeDir, '.config'),
+    APP_FOLDER_NAME,
+  );
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

@@ -1,0 +1,134 @@
+// The REST side of OpenCode. Every request carries HTTP Basic auth and every answer is checked to
+// be JSON, because an unknown route on OpenCode answers 200 with the web UI's HTML.
+import { fetch as undiciFetch } from 'undici';
+import {
+  OpencodeAuthError,
+  OpencodeHttpError,
+  OpencodeNotJsonError,
+  OpencodeUnreachableError,
+  describeNetworkError,
+} from '../errors';
+import type { MessageWithParts, Session, SessionStatus } from './types';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface OpencodeConnection {
+  baseUrl: string;
+  username: string;
+  password: string | undefined;
+  fetch?: FetchLike | undefined;
+}
+
+export interface PromptPart {
+  type: 'text' | 'file';
+  text?: string;
+  mime?: string;
+  url?: string;
+  filename?: string;
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export function basicAuthHeader(
+  username: string,
+  password: string | undefined,
+): string | undefined {
+  if (!password) return undefined;
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+export class OpencodeClient {
+  readonly baseUrl: string;
+  private readonly authorization: string | undefined;
+  private readonly fetchImpl: FetchLike;
+
+  constructor(connection: OpencodeConnection) {
+    this.baseUrl = connection.baseUrl.replace(/\/+$/, '');
+    this.authorization = basicAuthHeader(connection.username, connection.password);
+    this.fetchImpl = connection.fetch ?? (undiciFetch as unknown as FetchLike);
+  }
+
+  /** Headers for every request, including the event stream. */
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return this.authorization ? { ...extra, authorization: this.authorization } : { ...extra };
+  }
+
+  health(): Promise<{ healthy: boolean; version: string }> {
+    return this.request('GET', '/global/health');
+  }
+
+  createSession(directory: string, title?: string): Promise<Session> {
+    return this.request('POST', '/session', { directory, body: title ? { title } : {} });
+  }
+
+  getSession(sessionId: string): Promise<Session> {
+    return this.request('GET', `/session/${encodeURIComponent(sessionId)}`);
+  }
+
+  listSessions(directory: string, limit = 20): Promise<Session[]> {
+    return this.request('GET', '/session', {
+      directory,
+      query: { roots: 'true', limit: String(limit) },
+    });
+  }
+
+  /** Busy and retrying sessions; idle ones are omitted by the server. */
+  sessionStatus(): Promise<Record<string, SessionStatus>> {
+    return this.request('GET', '/session/status');
+  }
+
+  /** The last `limit` messages of a session, oldest first. */
+  messages(sessionId: string, limit: number): Promise<MessageWithParts[]> {
+    return this.request('GET', `/session/${encodeURIComponent(sessionId)}/message`, {
+      query: { limit: String(limit) },
+    });
+  }
+
+  async promptAsync(sessionId: string, parts: PromptPart[]): Promise<void> {
+    await this.request('POST', `/session/${encodeURIComponent(sessionId)}/prompt_async`, {
+      body: { parts },
+    });
+  }
+
+  async abort(sessionId: string): Promise<void> {
+    await this.request('POST', `/session/${encodeURIComponent(sessionId)}/abort`, { body: {} });
+  }
+
+  async request<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    route: string,
+    options: { directory?: string; query?: Record<string, string>; body?: unknown } = {},
+  ): Promise<T> {
+    const url = new URL(this.baseUrl + route);
+    if (options.directory) url.searchParams.set('directory', options.directory);
+    for (const [key, value] of Object.entries(options.query ?? {}))
+      url.searchParams.set(key, value);
+    const init: RequestInit = {
+      method,
+      headers: this.headers(
+        options.body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
+      ),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    };
+    if (options.body !== undefined) init.body = JSON.stringify(options.body);
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url.toString(), init);
+    } catch (error) {
+      throw new OpencodeUnreachableError(this.baseUrl, describeNetworkError(error));
+    }
+    const label = `${method} ${route}`;
+    if (response.status === 401) throw new OpencodeAuthError(this.baseUrl);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    if (!response.ok) throw new OpencodeHttpError(label, response.status, text);
+    const contentType = response.headers.get('content-type') ?? '';
+    if (!contentType.includes('json')) {
+      throw new OpencodeNotJsonError(this.baseUrl, label, contentType.split(';')[0] ?? '');
+    }
+    return JSON.parse(text) as T;
+  }
+}

@@ -1,0 +1,86 @@
+// The bridge's memory across restarts: which chat talks to which session, and where Telegram
+// polling stopped. Written atomically (temp file, fsync, rename) so a crash mid-write leaves the
+// last good state; writes are serialized and coalesced so the newest state always lands last.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+export interface ChatBinding {
+  chatId: number;
+  threadId?: number | undefined;
+  sessionId: string;
+  directory: string;
+}
+
+export interface PersistedState {
+  version: 1;
+  /** The next getUpdates offset: every update below it was handled. */
+  telegramOffset?: number | undefined;
+  /** Keyed by `chatKey(chatId, threadId)`. */
+  chats: Record<string, ChatBinding>;
+}
+
+export const emptyState = (): PersistedState => ({ version: 1, chats: {} });
+
+export function chatKey(chatId: number, threadId?: number): string {
+  return threadId === undefined ? String(chatId) : `${chatId}:${threadId}`;
+}
+
+export class StateStore {
+  private state: PersistedState = emptyState();
+  private writing: Promise<void> = Promise.resolve();
+  private dirty = false;
+
+  constructor(private readonly file: string) {}
+
+  static inDir(dir: string): StateStore {
+    return new StateStore(path.join(dir, 'state.json'));
+  }
+
+  get path(): string {
+    return this.file;
+  }
+
+  async load(): Promise<PersistedState> {
+    try {
+      const parsed = JSON.parse(await fs.readFile(this.file, 'utf8')) as Partial<PersistedState>;
+      this.state = { ...emptyState(), ...parsed, version: 1 };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new Error(
+          `Cannot read the bridge state at ${this.file}: ${(error as Error).message}. ` +
+            `Fix or remove the file.`,
+        );
+      }
+      this.state = emptyState();
+    }
+    return this.state;
+  }
+
+  get current(): Readonly<PersistedState> {
+    return this.state;
+  }
+
+  /** Applies a change and persists it; resolves when this change is on disk. */
+  update(change: (draft: PersistedState) => void): Promise<void> {
+    change(this.state);
+    this.dirty = true;
+    this.writing = this.writing.then(() => this.flush());
+    return this.writing;
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const json = JSON.stringify(this.state, null, 2);
+    await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    const handle = await fs.open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(json);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, this.file);
+  }
+}

@@ -1,0 +1,140 @@
+// Sends and edits Telegram messages through the outbox, as HTML with a plain-text fallback: if
+// Telegram still rejects our HTML, the same text goes out without formatting, so text is never lost.
+import { GrammyError, type Api } from 'grammy';
+import type { InlineKeyboardMarkup, Message } from 'grammy/types';
+import type { Logger } from '../log';
+import { htmlToPlainText } from './format';
+import type { Outbox, Priority } from './outbox';
+
+/** Where a message goes: a chat, or a forum topic inside it. */
+export interface Place {
+  chatId: number;
+  threadId?: number | undefined;
+}
+
+export interface SendOptions {
+  priority: Priority;
+  replyToMessageId?: number | undefined;
+  keyboard?: InlineKeyboardMarkup | undefined;
+  /** Edits are silent; a send that should not buzz either (continuation chunks) can say so. */
+  silent?: boolean | undefined;
+}
+
+let uniqueJobId = 0;
+
+export class Messenger {
+  constructor(
+    private readonly api: Api,
+    private readonly outbox: Outbox,
+    private readonly log: Logger,
+  ) {}
+
+  send(place: Place, html: string, options: SendOptions): Promise<Message.TextMessage> {
+    return this.outbox.enqueue({
+      key: `send:${++uniqueJobId}`,
+      chatId: place.chatId,
+      countsTowardChat: true,
+      priority: options.priority,
+      run: () =>
+        this.withPlainFallback(html, (text, parseMode) =>
+          this.api.sendMessage(place.chatId, text, {
+            ...(parseMode ? { parse_mode: parseMode } : {}),
+            ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
+            ...(options.replyToMessageId === undefined
+              ? {}
+              : {
+                  reply_parameters: {
+                    message_id: options.replyToMessageId,
+                    allow_sending_without_reply: true,
+                  },
+                }),
+            ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
+            ...(options.silent ? { disable_notification: true } : {}),
+            link_preview_options: { is_disabled: true },
+          }),
+        ),
+    });
+  }
+
+  /**
+   * Edits a message to what `render` returns at send time. Calls with the same `key` coalesce in
+   * the outbox, so a burst of updates costs one edit carrying the newest text. `render` returns
+   * undefined when the message already shows the newest text.
+   */
+  edit(
+    place: Place,
+    messageId: number,
+    key: string,
+    render: () => string | undefined,
+    options: { priority: Priority; keyboard?: InlineKeyboardMarkup | undefined },
+  ): Promise<void> {
+    return this.outbox.enqueue({
+      key,
+      chatId: place.chatId,
+      countsTowardChat: true,
+      priority: options.priority,
+      run: async () => {
+        const html = render();
+        if (html === undefined) return;
+        try {
+          await this.withPlainFallback(html, (text, parseMode) =>
+            this.api.editMessageText(place.chatId, messageId, text, {
+              ...(parseMode ? { parse_mode: parseMode } : {}),
+              ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
+              link_preview_options: { is_disabled: true },
+            }),
+          );
+        } catch (error) {
+          if (isNotModified(error)) return;
+          throw error;
+        }
+      },
+    });
+  }
+
+  /** "typing…" for the next 5 s; not charged to the chat's message budget. */
+  typing(place: Place): Promise<void> {
+    return this.outbox
+      .enqueue({
+        key: `typing:${place.chatId}:${place.threadId ?? ''}`,
+        chatId: place.chatId,
+        countsTowardChat: false,
+        priority: 'stream',
+        run: () =>
+          this.api.sendChatAction(place.chatId, 'typing', {
+            ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
+          }),
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => this.log.debug(`typing indicator failed: ${(error as Error).message}`),
+      );
+  }
+
+  private async withPlainFallback<T>(
+    html: string,
+    call: (text: string, parseMode: 'HTML' | undefined) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await call(html, 'HTML');
+    } catch (error) {
+      if (!isEntityError(error)) throw error;
+      this.log.warn(
+        `Telegram rejected our HTML (${(error as GrammyError).description}); sending plain text.`,
+      );
+      return call(htmlToPlainText(html), undefined);
+    }
+  }
+}
+
+export function isNotModified(error: unknown): boolean {
+  return error instanceof GrammyError && error.description.includes('message is not modified');
+}
+
+function isEntityError(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 400 &&
+    /can't parse entities|unsupported start tag|can't find end tag/i.test(error.description)
+  );
+}

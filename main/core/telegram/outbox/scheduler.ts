@@ -1,0 +1,317 @@
+// Pure scheduling core of the Telegram outbox: which queued call may be sent now, and if none, how
+// long to wait. State in, state out, `now` passed in — no timers, no clock, no I/O, no closures in
+// the state — so every budget rule is unit-testable and the shell (outbox.ts) stays trivial.
+//
+// Model:
+// - `waiting` holds entries not yet sent (FIFO by `id`), `running` the ones whose call is in flight.
+// - Budgets are charged at send *start* (`markSent`): Telegram counts requests as they arrive, and a
+//   call that ends in 429 or a network error has still spent its slot.
+// - Buckets: one per chat (`chat:<id>`, forum topics share it) and one for the bot (`global`).
+//   `pauseBucket` freezes one of them after a 429 without touching the others.
+// - Callers' `run` functions and promises live in the shell, keyed by entry `id`.
+
+export type Priority = 'interactive' | 'final' | 'stream';
+
+/** Lower rank goes first. */
+const priorityRank: Readonly<Record<Priority, number>> = { interactive: 0, final: 1, stream: 2 };
+
+export interface OutboxLimits {
+  /** Minimum gap between two chat-counting call starts to the same chat. */
+  chatIntervalMs: number;
+  /** Max chat-counting calls to one group (chat id < 0) per rolling `groupWindowMs`. */
+  groupPerMinute: number;
+  groupWindowMs: number;
+  /** Max calls of any kind per rolling `globalWindowMs`. */
+  globalPerSecond: number;
+  globalWindowMs: number;
+  /** Max calls in flight at once (across chats; a chat never has more than one). */
+  maxInFlight: number;
+}
+
+export const defaultLimits: Readonly<OutboxLimits> = {
+  chatIntervalMs: 1000,
+  groupPerMinute: 20,
+  groupWindowMs: 60_000,
+  globalPerSecond: 30,
+  globalWindowMs: 1000,
+  maxInFlight: 8,
+};
+
+/** What the scheduler needs to know about a job (its `run` stays in the shell). */
+export interface JobSpec {
+  key: string;
+  chatId?: number;
+  countsTowardChat: boolean;
+  priority: Priority;
+}
+
+export interface Entry extends JobSpec {
+  /** Unique and increasing: doubles as the FIFO position, kept across retries. */
+  readonly id: number;
+  /** Not sendable before this time (transient-error backoff). */
+  readonly notBefore: number;
+  /** Transient failures so far, for the backoff exponent. */
+  readonly attempts: number;
+}
+
+export type BucketId = 'global' | `chat:${number}`;
+export const globalBucket: BucketId = 'global';
+export const chatBucket = (chatId: number): BucketId => `chat:${chatId}`;
+
+export interface SchedulerState {
+  readonly limits: Readonly<OutboxLimits>;
+  readonly nextId: number;
+  readonly waiting: readonly Entry[];
+  readonly running: readonly Entry[];
+  /** chat id → start time of its last chat-counting call (pruned once it no longer constrains). */
+  readonly lastChatSend: Readonly<Record<string, number>>;
+  /** group chat id → start times of chat-counting calls inside the rolling window, ascending. */
+  readonly groupSends: Readonly<Record<string, readonly number[]>>;
+  /** Start times of all calls inside the rolling global window, ascending. */
+  readonly globalSends: readonly number[];
+  /** bucket → time until which it is paused by a 429. */
+  readonly pausedUntil: Readonly<Record<string, number>>;
+}
+
+export function createState(limits: Partial<OutboxLimits> = {}): SchedulerState {
+  return {
+    limits: { ...defaultLimits, ...limits },
+    nextId: 1,
+    waiting: [],
+    running: [],
+    lastChatSend: {},
+    groupSends: {},
+    globalSends: [],
+    pausedUntil: {},
+  };
+}
+
+const higher = (a: Priority, b: Priority): Priority => (priorityRank[a] <= priorityRank[b] ? a : b);
+
+/**
+ * Whether a newer job's content replaces an older waiting one with the same key. Newest content
+ * wins, except that a late in-progress edit must never overwrite a waiting final answer.
+ */
+export const newerWins = (older: Priority, newer: Priority): boolean =>
+  !(older === 'final' && newer === 'stream');
+
+export interface EnqueueResult {
+  state: SchedulerState;
+  /** Entry the job is attached to: a fresh one, or the waiting entry it coalesced into. */
+  id: number;
+  coalesced: boolean;
+  /** The job's content supersedes the waiting entry's (the shell swaps `run`). */
+  replacesRun: boolean;
+}
+
+/**
+ * Adds a job. A waiting entry with the same key absorbs it (keeps its queue position and backoff,
+ * takes the higher priority); a running one does not, so the new entry waits behind it.
+ */
+export function enqueue(state: SchedulerState, spec: JobSpec): EnqueueResult {
+  const existing = state.waiting.find((e) => e.key === spec.key);
+  if (existing) {
+    const merged: Entry = { ...existing, priority: higher(existing.priority, spec.priority) };
+    return {
+      state: { ...state, waiting: state.waiting.map((e) => (e === existing ? merged : e)) },
+      id: existing.id,
+      coalesced: true,
+      replacesRun: newerWins(existing.priority, spec.priority),
+    };
+  }
+  const entry: Entry = { ...copySpec(spec), id: state.nextId, notBefore: 0, attempts: 0 };
+  return {
+    state: { ...state, nextId: state.nextId + 1, waiting: [...state.waiting, entry] },
+    id: entry.id,
+    coalesced: false,
+    replacesRun: true,
+  };
+}
+
+// Copy only the scheduler's fields (callers pass whole jobs with `run`), honouring optional chatId.
+function copySpec(spec: JobSpec): JobSpec {
+  const { key, chatId, countsTowardChat, priority } = spec;
+  return chatId === undefined
+    ? { key, countsTowardChat, priority }
+    : { key, chatId, countsTowardChat, priority };
+}
+
+/** Earliest time ≥ now at which one more call fits in a rolling window. */
+function windowFreeAt(sends: readonly number[], limit: number, windowMs: number, now: number) {
+  const live = sends.filter((t) => t > now - windowMs);
+  if (live.length < limit) return now;
+  // The oldest (live.length - limit + 1) sends must leave the window first.
+  return (live[live.length - limit] ?? now) + windowMs;
+}
+
+/**
+ * When `entry` may start: a time (≤ now means now), or 'blocked' if it waits for an in-flight call
+ * (same key or same chat running, or the in-flight cap) — that wakes up on completion, not a timer.
+ */
+export function readyAt(state: SchedulerState, entry: Entry, now: number): number | 'blocked' {
+  const { limits, running } = state;
+  if (running.length >= limits.maxInFlight) return 'blocked';
+  if (running.some((r) => r.key === entry.key)) return 'blocked';
+  const { chatId } = entry;
+  if (chatId !== undefined && running.some((r) => r.chatId === chatId)) return 'blocked';
+
+  let at = Math.max(now, entry.notBefore, state.pausedUntil[globalBucket] ?? 0);
+  at = Math.max(
+    at,
+    windowFreeAt(state.globalSends, limits.globalPerSecond, limits.globalWindowMs, now),
+  );
+  if (chatId === undefined) return at;
+  // A paused chat gets nothing, not even typing actions: Telegram asked us to back off there.
+  at = Math.max(at, state.pausedUntil[chatBucket(chatId)] ?? 0);
+  if (!entry.countsTowardChat) return at;
+  const last = state.lastChatSend[String(chatId)];
+  if (last !== undefined) at = Math.max(at, last + limits.chatIntervalMs);
+  if (chatId < 0) {
+    const sends = state.groupSends[String(chatId)] ?? [];
+    at = Math.max(at, windowFreeAt(sends, limits.groupPerMinute, limits.groupWindowMs, now));
+  }
+  return at;
+}
+
+export type NextReady =
+  /** Start this entry now; `state` already has it running and its budgets charged. */
+  | { kind: 'send'; entry: Entry; state: SchedulerState }
+  /** Nothing can start now; call again after `waitMs`. */
+  | { kind: 'wait'; waitMs: number }
+  /** Nothing to do until a call completes or a job is enqueued. */
+  | { kind: 'none' };
+
+/** Entries in send order: higher priority first, then FIFO. */
+export const sendOrder = (entries: readonly Entry[]): Entry[] =>
+  [...entries].sort((a, b) => priorityRank[a.priority] - priorityRank[b.priority] || a.id - b.id);
+
+/**
+ * Picks the first entry in send order that may start now. Entries blocked by their chat's budget
+ * are skipped, so one exhausted chat never holds up the others.
+ */
+export function nextReady(state: SchedulerState, now: number): NextReady {
+  let earliest = Infinity;
+  for (const entry of sendOrder(state.waiting)) {
+    const at = readyAt(state, entry, now);
+    if (at === 'blocked') continue;
+    if (at <= now) return { kind: 'send', entry, state: markSent(state, entry.id, now) };
+    earliest = Math.min(earliest, at);
+  }
+  return earliest === Infinity ? { kind: 'none' } : { kind: 'wait', waitMs: earliest - now };
+}
+
+/** Moves a waiting entry to running and charges its budgets at `now`; prunes stale bookkeeping. */
+export function markSent(state: SchedulerState, id: number, now: number): SchedulerState {
+  const entry = state.waiting.find((e) => e.id === id);
+  if (!entry) return state;
+  const { limits } = state;
+  const globalSends = [...state.globalSends.filter((t) => t > now - limits.globalWindowMs), now];
+
+  const lastChatSend: Record<string, number> = {};
+  for (const [chat, t] of Object.entries(state.lastChatSend)) {
+    if (t + limits.chatIntervalMs > now) lastChatSend[chat] = t;
+  }
+  const groupSends: Record<string, readonly number[]> = {};
+  for (const [chat, sends] of Object.entries(state.groupSends)) {
+    const live = sends.filter((t) => t > now - limits.groupWindowMs);
+    if (live.length > 0) groupSends[chat] = live;
+  }
+  const { chatId } = entry;
+  if (chatId !== undefined && entry.countsTowardChat) {
+    const chat = String(chatId);
+    lastChatSend[chat] = now;
+    if (chatId < 0) groupSends[chat] = [...(groupSends[chat] ?? []), now];
+  }
+  const pausedUntil: Record<string, number> = {};
+  for (const [bucket, until] of Object.entries(state.pausedUntil)) {
+    if (until > now) pausedUntil[bucket] = until;
+  }
+  return {
+    ...state,
+    waiting: state.waiting.filter((e) => e !== entry),
+    running: [...state.running, entry],
+    lastChatSend,
+    groupSends,
+    globalSends,
+    pausedUntil,
+  };
+}
+
+/** The call of a running entry finished for good (success or fatal error). */
+export function complete(state: SchedulerState, id: number): SchedulerState {
+  return { ...state, running: state.running.filter((e) => e.id !== id) };
+}
+
+/** Freezes a bucket until `untilMs` (never shortens an existing pause). */
+export function pauseBucket(state: SchedulerState, bucket: BucketId, untilMs: number) {
+  const current = state.pausedUntil[bucket] ?? 0;
+  if (current >= untilMs) return state;
+  return { ...state, pausedUntil: { ...state.pausedUntil, [bucket]: untilMs } };
+}
+
+export interface RequeueResult {
+  state: SchedulerState;
+  /**
+   * A same-key entry that was enqueued while this one ran and is now folded into it: the retry
+   * keeps the earlier position, and the shell moves the absorbed entry's callers over.
+   */
+  absorbedId?: number;
+  /** The absorbed entry's content supersedes the retried one's. */
+  absorbedWins: boolean;
+}
+
+/**
+ * Puts a running entry back in the queue for a retry, keeping its id (queue position). Only the
+ * latest content is worth retrying, so a same-key entry that queued up behind it is merged in.
+ */
+export function requeue(
+  state: SchedulerState,
+  id: number,
+  retry: { notBefore?: number; attempts?: number } = {},
+): RequeueResult {
+  const entry = state.running.find((e) => e.id === id);
+  if (!entry) return { state, absorbedWins: false };
+  const running = state.running.filter((e) => e !== entry);
+  let back: Entry = {
+    ...entry,
+    notBefore: retry.notBefore ?? entry.notBefore,
+    attempts: retry.attempts ?? entry.attempts,
+  };
+  const absorbed = state.waiting.find((e) => e.key === entry.key);
+  const rest = state.waiting.filter((e) => e !== absorbed);
+  if (absorbed) back = { ...back, priority: higher(back.priority, absorbed.priority) };
+  // Re-insert at its FIFO place so `waiting` stays sorted by id.
+  const waiting = [
+    ...rest.filter((e) => e.id < back.id),
+    back,
+    ...rest.filter((e) => e.id > back.id),
+  ];
+  const next = { ...state, running, waiting };
+  return absorbed
+    ? {
+        state: next,
+        absorbedId: absorbed.id,
+        absorbedWins: newerWins(entry.priority, absorbed.priority),
+      }
+    : { state: next, absorbedWins: false };
+}
+
+/** Removes every waiting entry (stop): the shell rejects their callers. */
+export function drainWaiting(state: SchedulerState): { state: SchedulerState; drained: Entry[] } {
+  return { state: { ...state, waiting: [] }, drained: [...state.waiting] };
+}
+
+export interface BackoffConfig {
+  minMs: number;
+  maxMs: number;
+  /** Up to this fraction is added at random, so clients recovering together spread out. */
+  jitter: number;
+}
+
+export const defaultBackoff: Readonly<BackoffConfig> = { minMs: 1000, maxMs: 30_000, jitter: 0.2 };
+
+/** Delay before retry number `attempt` (1-based): min·2^(attempt−1), jittered, capped at max. */
+export function backoffDelay(attempt: number, config: BackoffConfig, random01: number): number {
+  const base = config.minMs * 2 ** Math.max(0, attempt - 1);
+  return Math.round(Math.min(config.maxMs, base * (1 + config.jitter * random01)));
+}

@@ -1,0 +1,172 @@
+// Long-polls getUpdates and hands each update to the bot, one at a time and in order. The offset
+// moves past an update only after it was handled and the new offset saved, so a crash or restart
+// neither loses nor repeats a prompt. Failures are said once, in words a user can act on.
+import { GrammyError, HttpError, type Api } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { Logger } from '../log';
+import { ProblemReporter } from '../log';
+
+export type PollerState = { kind: 'polling' } | { kind: 'error'; reason: string; fatal: boolean };
+
+export interface PollerOptions {
+  api: Api;
+  apiRoot: string;
+  log: Logger;
+  initialOffset: number | undefined;
+  handle: (update: Update) => Promise<void>;
+  saveOffset: (offset: number) => Promise<void>;
+  onState: (state: PollerState) => void;
+  allowedUpdates: ReadonlyArray<Exclude<keyof Update, 'update_id'>>;
+  pollTimeoutSeconds?: number;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+
+export class TelegramPoller {
+  private readonly abort = new AbortController();
+  private offset: number | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly problems: ProblemReporter;
+  private failures = 0;
+
+  constructor(private readonly options: PollerOptions) {
+    this.offset = options.initialOffset;
+    this.problems = new ProblemReporter(options.log);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { api, log } = this.options;
+    while (!this.abort.signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = await api.getUpdates(
+          {
+            ...(this.offset === undefined ? {} : { offset: this.offset }),
+            timeout: this.options.pollTimeoutSeconds ?? 25,
+            allowed_updates: this.options.allowedUpdates,
+          },
+          // grammY types its signal with an older AbortSignal shim; the runtime object is the same.
+          this.abort.signal as unknown as Parameters<Api['getUpdates']>[1],
+        );
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        const verdict = this.describe(error);
+        this.problems.problem(verdict.key, verdict.message);
+        this.options.onState({ kind: 'error', reason: verdict.message, fatal: verdict.fatal });
+        if (verdict.fatal) return;
+        await this.sleep(verdict.waitMs);
+        continue;
+      }
+      if (this.failures > 0 || this.problems.hasProblem) {
+        this.failures = 0;
+        this.problems.resolved('Telegram polling works again.');
+      }
+      this.options.onState({ kind: 'polling' });
+      for (const update of updates) {
+        if (this.abort.signal.aborted) return;
+        try {
+          await this.options.handle(update);
+        } catch (error) {
+          // A failing handler must not stall the queue: log it and move on to the next update.
+          log.error(`Handling update ${update.update_id} failed: ${(error as Error).message}`);
+        }
+        this.offset = update.update_id + 1;
+        await this.options.saveOffset(this.offset);
+      }
+    }
+  }
+
+  private describe(error: unknown): {
+    key: string;
+    message: string;
+    fatal: boolean;
+    waitMs: number;
+  } {
+    this.failures += 1;
+    const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(this.failures - 1, 6));
+    if (error instanceof GrammyError) {
+      if (error.error_code === 401 || error.error_code === 404) {
+        return {
+          key: 'token',
+          message:
+            'Telegram rejected the bot token (401 Unauthorized). Copy the token again from @BotFather ' +
+            'into TELEGRAM_BOT_TOKEN; the bridge has stopped polling.',
+          fatal: true,
+          waitMs: 0,
+        };
+      }
+      if (error.error_code === 409) {
+        return {
+          key: 'conflict',
+          message:
+            'Another program is polling this bot token (409 Conflict): only one bridge can use a bot at a ' +
+            'time. Stop the other one (or give this bridge its own bot); retrying until it is gone.',
+          fatal: false,
+          waitMs: Math.max(backoff, 5000),
+        };
+      }
+      if (error.error_code === 429) {
+        const seconds = error.parameters.retry_after ?? 5;
+        return {
+          key: 'flood',
+          message: `Telegram asks us to slow down; waiting ${seconds} s.`,
+          fatal: false,
+          waitMs: seconds * 1000,
+        };
+      }
+      return {
+        key: `api${error.error_code}`,
+        message: `Telegram answered getUpdates with ${error.error_code} (${error.description}); retrying.`,
+        fatal: false,
+        waitMs: backoff,
+      };
+    }
+    if (error instanceof HttpError) {
+      return {
+        key: 'network',
+        message: `Cannot reach Telegram at ${this.options.apiRoot} (${describeCause(error.error)}); retrying with backoff.`,
+        fatal: false,
+        waitMs: backoff,
+      };
+    }
+    return {
+      key: 'other',
+      message: `Polling Telegram failed: ${(error as Error).message}; retrying.`,
+      fatal: false,
+      waitMs: backoff,
+    };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.abort.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}
+
+function describeCause(error: unknown): string {
+  let current = error;
+  for (let i = 0; i < 5 && current instanceof Error; i++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code) return code === 'ECONNREFUSED' ? 'connection refused' : code;
+    current = current.cause;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,147 @@
+// One turn as the phone sees it: a reply message that is edited in place while the agent works
+// (never more often than the outbox allows), then replaced by the full final answer, followed by
+// a short notice so the phone buzzes. The final text is read back from OpenCode's stored messages,
+// so it is complete even if streamed events were missed.
+import type { Logger } from '../log';
+import type { OpencodeClient } from '../opencode/client';
+import type { OpencodeEvent } from '../opencode/types';
+import type { Messenger, Place } from '../telegram/messenger';
+import type { RenderOptions } from './render-turn';
+import { renderFinal, renderLive, renderNotice } from './render-turn';
+import { TurnModel } from './turn-model';
+
+export interface LiveTurnDeps {
+  messenger: Messenger;
+  client: OpencodeClient;
+  log: Logger;
+  place: Place;
+  sessionId: string;
+  startedAt: number;
+  /** The user's message this turn answers, when it started from the phone. */
+  replyTo?: number | undefined;
+  renderOptions: () => RenderOptions;
+  now?: () => number;
+}
+
+const TYPING_EVERY_MS = 4_500;
+const FINAL_MESSAGES_TO_READ = 50;
+
+export class LiveTurn {
+  readonly model: TurnModel;
+  private readonly messageId: Promise<number | undefined>;
+  private editQueued = false;
+  /** What the live message shows now, so an unchanged render costs no Telegram call. */
+  private shown: string | undefined;
+  private finished = false;
+  private readonly typingTimer: NodeJS.Timeout;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: LiveTurnDeps) {
+    this.now = deps.now ?? Date.now;
+    this.model = new TurnModel(deps.sessionId, deps.startedAt);
+    this.shown = renderLive(this.model, deps.renderOptions());
+    this.messageId = deps.messenger
+      .send(deps.place, this.shown, {
+        priority: 'interactive',
+        replyToMessageId: deps.replyTo,
+        silent: true,
+      })
+      .then(
+        (message) => message.message_id,
+        (error: unknown) => {
+          deps.log.error(`Could not send the reply message: ${(error as Error).message}`);
+          return undefined;
+        },
+      );
+    void deps.messenger.typing(deps.place);
+    this.typingTimer = setInterval(() => void deps.messenger.typing(deps.place), TYPING_EVERY_MS);
+    this.typingTimer.unref?.();
+  }
+
+  get sessionId(): string {
+    return this.deps.sessionId;
+  }
+
+  get place(): Place {
+    return this.deps.place;
+  }
+
+  apply(event: OpencodeEvent): void {
+    if (this.finished) return;
+    if (this.model.apply(event)) this.requestEdit();
+  }
+
+  private requestEdit(): void {
+    if (this.editQueued || this.finished) return;
+    this.editQueued = true;
+    void this.messageId.then((id) => {
+      if (id === undefined || this.finished) return;
+      return this.deps.messenger
+        .edit(
+          this.deps.place,
+          id,
+          this.editKey(id),
+          () => {
+            // Rendered at send time: everything that arrived while waiting is in this one edit.
+            this.editQueued = false;
+            const html = renderLive(this.model, this.deps.renderOptions());
+            if (html === this.shown) return undefined;
+            this.shown = html;
+            return html;
+          },
+          { priority: 'stream' },
+        )
+        .catch((error: unknown) => {
+          this.editQueued = false;
+          this.deps.log.warn(`Live edit failed: ${(error as Error).message}`);
+        });
+    });
+  }
+
+  private editKey(messageId: number): string {
+    return `live:${this.deps.place.chatId}:${messageId}`;
+  }
+
+  /** Ends the turn: the full answer replaces the live message; a notice follows. */
+  async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    clearInterval(this.typingTimer);
+    const { messenger, place, log } = this.deps;
+    const final = await this.readFinalModel();
+    const options = this.deps.renderOptions();
+    const chunks = renderFinal(final, options);
+    const id = await this.messageId;
+    const [first, ...rest] = chunks;
+    try {
+      if (first !== undefined) {
+        if (id === undefined) await messenger.send(place, first, { priority: 'final' });
+        else await messenger.edit(place, id, this.editKey(id), () => first, { priority: 'final' });
+      }
+      for (const chunk of rest)
+        await messenger.send(place, chunk, { priority: 'final', silent: true });
+      await messenger.send(place, renderNotice(final, this.now()), {
+        priority: 'final',
+        replyToMessageId: this.deps.replyTo,
+      });
+    } catch (error) {
+      log.error(`Could not deliver the final answer: ${(error as Error).message}`);
+    }
+  }
+
+  private async readFinalModel(): Promise<TurnModel> {
+    try {
+      const messages = await this.deps.client.messages(this.deps.sessionId, FINAL_MESSAGES_TO_READ);
+      const final = TurnModel.fromMessages(this.deps.sessionId, this.deps.startedAt, messages);
+      // Errors and aborts arrive as session events and are not always on a stored message.
+      final.error ??= this.model.error;
+      final.aborted ||= this.model.aborted;
+      if (final.answer || final.error || !this.model.answer) return final;
+    } catch (error) {
+      this.deps.log.warn(
+        `Reading the final answer from OpenCode failed (${(error as Error).message}); using the streamed text.`,
+      );
+    }
+    return this.model;
+  }
+}

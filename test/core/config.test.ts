@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { defaultStateDir, settingsFromEnv } from '../../main/core/config';
+
+const base = { platform: 'linux' as const, homeDir: '/home/ada', cwd: '/work/project' };
+const env = (vars: Record<string, string>) => ({ ...base, env: vars });
+const valid = { TELEGRAM_BOT_TOKEN: '123:TEST', TELEGRAM_ALLOWED_USERS: '42' };
+
+describe('settingsFromEnv', () => {
+  it('fills documented defaults', () => {
+    const s = settingsFromEnv(env(valid));
+    expect(s).toMatchObject({
+      telegramBotToken: '123:TEST',
+      allowedUserIds: [42],
+      telegramApiRoot: 'https://api.telegram.org',
+      opencodeUrl: undefined,
+      opencodePort: 4096,
+      opencodeUsername: 'opencode',
+      opencodePassword: undefined,
+      defaultProject: '/work/project',
+      stateDir: '/home/ada/.config/OpenCode Bridge',
+      editIntervalMs: 1000,
+    });
+  });
+
+  it('reads every variable', () => {
+    const s = settingsFromEnv(
+      env({
+        ...valid,
+        TELEGRAM_ALLOWED_USERS: ' 42, 7 ,42',
+        TELEGRAM_API_ROOT: 'http://127.0.0.1:9000/',
+        OPENCODE_URL: 'http://127.0.0.1:4097',
+        OPENCODE_SERVER_USERNAME: 'me',
+        OPENCODE_SERVER_PASSWORD: 'pw-1234',
+        BRIDGE_DEFAULT_PROJECT: '../other',
+        BRIDGE_STATE_DIR: 'state',
+        BRIDGE_EDIT_INTERVAL_MS: '1500',
+      }),
+    );
+    expect(s).toMatchObject({
+      allowedUserIds: [42, 7],
+      telegramApiRoot: 'http://127.0.0.1:9000',
+      opencodeUrl: 'http://127.0.0.1:4097',
+      opencodeUsername: 'me',
+      opencodePassword: 'pw-1234',
+      defaultProject: '/work/other',
+      stateDir: '/work/project/state',
+      editIntervalMs: 1500,
+    });
+  });
+
+  it.each([
+    [{ TELEGRAM_ALLOWED_USERS: '42' }, /TELEGRAM_BOT_TOKEN is not set/],
+    [{ TELEGRAM_BOT_TOKEN: '123:TEST' }, /TELEGRAM_ALLOWED_USERS is not set/],
+    [{ ...valid, TELEGRAM_ALLOWED_USERS: '42,@ada' }, /not a user id: "@ada"/],
+    [{ ...valid, TELEGRAM_ALLOWED_USERS: '-5' }, /not a user id: "-5"/],
+    [{ ...valid, BRIDGE_EDIT_INTERVAL_MS: 'fast' }, /BRIDGE_EDIT_INTERVAL_MS/],
+    [{ ...valid, OPENCODE_URL: 'ftp://x' }, /OPENCODE_URL must be an http/],
+    [{ ...valid, OPENCODE_URL: 'http://u:secret@127.0.0.1:1' }, /must not contain credentials/],
+  ])('refuses %o with a message saying what to set', (vars, message) => {
+    expect(() => settingsFromEnv(env(vars))).toThrow(message);
+  });
+
+  it('never repeats a secret in its errors', () => {
+    expect(() =>
+      settingsFromEnv(env({ ...valid, OPENCODE_URL: 'http://u:hunter22@127.0.0.1:1' })),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter22') }));
+  });
+});
+
+describe('defaultStateDir', () => {
+  it('uses the OS app-data folder', () => {
+    expect(defaultStateDir({ platform: 'darwin', homeDir: '/Users/ada', env: {} })).toBe(
+      '/Users/ada/Library/Application Support/OpenCode Bridge',
+    );
+    expect(
+      defaultStateDir({ platform: 'linux', homeDir: '/h', env: { XDG_CONFIG_HOME: '/x' } }),
+    ).toBe('/x/OpenCode Bridge');
+  });
+});

@@ -1,0 +1,92 @@
+// The end-to-end bench: a scripted model server, the real `opencode serve` pointed at it, the fake
+// Telegram Bot API server, and helpers to run the headless bridge against them.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startBridge, type BridgeProcess } from '../support/bridge-process';
+import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
+import type { MessageView } from '../support/fake-telegram';
+import { startModelServer, type ModelServer } from '../support/model-server';
+import { startOpencode, type OpencodeInstance } from '../support/opencode';
+
+export const OWNER = { id: 4242, first_name: 'Ada', username: 'ada' };
+export const STRANGER = { id: 6666, first_name: 'Mallory' };
+
+export interface Bench {
+  model: ModelServer;
+  opencode: OpencodeInstance;
+  telegram: FakeTelegram;
+  close(): Promise<void>;
+}
+
+export async function startBench(
+  options: { telegram?: Parameters<typeof startFakeTelegram>[0] } = {},
+): Promise<Bench> {
+  const model = await startModelServer();
+  const [opencode, telegram] = await Promise.all([
+    startOpencode({ modelBaseUrl: model.baseUrl }),
+    startFakeTelegram(options.telegram ?? {}),
+  ]);
+  telegram.addPrivateChat(OWNER);
+  telegram.addPrivateChat(STRANGER);
+  return {
+    model,
+    opencode,
+    telegram,
+    async close() {
+      await Promise.allSettled([opencode.stop(), telegram.close(), model.close()]);
+    },
+  };
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** The environment `npm run bridge` needs to attach to the bench. */
+export function bridgeEnv(
+  bench: Bench,
+  stateDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: bench.telegram.token,
+    TELEGRAM_ALLOWED_USERS: String(OWNER.id),
+    TELEGRAM_API_ROOT: bench.telegram.apiRoot,
+    OPENCODE_URL: bench.opencode.url,
+    OPENCODE_SERVER_PASSWORD: bench.opencode.password,
+    BRIDGE_DEFAULT_PROJECT: bench.opencode.dirs.project,
+    BRIDGE_STATE_DIR: stateDir,
+    BRIDGE_EDIT_INTERVAL_MS: '1000',
+    ...extra,
+  };
+}
+
+export async function startConnectedBridge(env: Record<string, string>): Promise<BridgeProcess> {
+  const bridge = startBridge(env);
+  await bridge.waitForLine(/Connected to Telegram as @/);
+  await bridge.waitForLine(/Connected to the OpenCode event stream/);
+  return bridge;
+}
+
+/** Bot messages in a chat whose text matches, e.g. the turn-finished notice. */
+export function botMessages(
+  telegram: FakeTelegram,
+  chatId: number,
+  pattern?: RegExp,
+): MessageView[] {
+  return telegram
+    .messages(chatId)
+    .filter((m) => m.fromBot && (!pattern || pattern.test(m.text ?? '')));
+}
+
+export async function waitForNotice(
+  telegram: FakeTelegram,
+  chatId: number,
+  count = 1,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await telegram.waitFor(() => botMessages(telegram, chatId, /^(✅|⚠️|⏹)/u).length >= count, {
+    timeoutMs,
+  });
+}

@@ -1,0 +1,67 @@
+// The method table. Names are matched case-insensitively, as the Bot API does.
+import type { MethodHandler } from '../context';
+import { getChat, getChatMember, getMe } from './bot-info';
+import { answerCallbackQuery } from './callbacks';
+import { deleteMyCommands, getMyCommands, setMyCommands } from './commands';
+import { getFile, sendDocument, sendPhoto } from './files';
+import {
+  closeForumTopic,
+  createForumTopic,
+  deleteForumTopic,
+  editForumTopic,
+  reopenForumTopic,
+} from './forum';
+import {
+  deleteMessage,
+  editMessageReplyMarkup,
+  editMessageText,
+  sendChatAction,
+  sendMessage,
+} from './messages';
+import { deleteWebhook, getUpdates, getWebhookInfo } from './updates';
+
+const HANDLERS: Record<string, MethodHandler> = {
+  getMe,
+  getChat,
+  getChatMember,
+  getUpdates,
+  getWebhookInfo,
+  deleteWebhook,
+  setMyCommands,
+  getMyCommands,
+  deleteMyCommands,
+  sendMessage,
+  editMessageText,
+  editMessageReplyMarkup,
+  deleteMessage,
+  sendChatAction,
+  answerCallbackQuery,
+  sendDocument,
+  sendPhoto,
+  getFile,
+  createForumTopic,
+  editForumTopic,
+  closeForumTopic,
+  reopenForumTopic,
+  deleteForumTopic,
+};
+
+const BY_LOWER_NAME = new Map(
+  Object.entries(HANDLERS).map(([name, handler]) => [name.toLowerCase(), { name, handler }]),
+);
+
+export function findMethod(name: string): { name: string; handler: MethodHandler } | undefined {
+  return BY_LOWER_NAME.get(name.toLowerCase());
+}
+
+/** Calls that produce or change messages: the only ones counted against flood limits. */
+export const RATE_LIMITED_METHODS = new Set([
+  'sendMessage',
+  'editMessageText',
+  'editMessageReplyMarkup',
+  'sendDocument',
+  'sendPhoto',
+  'deleteMessage',
+  'createForumTopic',
+  'editForumTopic',
+]);
