@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 
   bridge.onStatus((status) => {
-    if (status.telegram.kind === 'error' && /token/.test(status.telegram.reason)) {
+    if (status.telegram.kind === 'error' && status.telegram.fatal) {
       // A rejected token cannot recover by itself: exit so a supervisor shows the failure.
       void bridge.stop().then(() => process.exit(3));
     }

@@ -178,7 +178,7 @@ export class Bridge implements BridgeHost {
           const reason =
             'Telegram rejected the bot token (401 Unauthorized). Copy the token again from @BotFather into TELEGRAM_BOT_TOKEN.';
           tgLog.error(reason);
-          this.setStatus({ telegram: { kind: 'error', reason } });
+          this.setStatus({ telegram: { kind: 'error', reason, fatal: true } });
           return;
         }
         if (attempt === 0)
@@ -206,7 +206,7 @@ export class Bridge implements BridgeHost {
             this.setStatus({ telegram: { kind: 'connected', botUsername: bot.botInfo.username } });
           }
         } else {
-          this.setStatus({ telegram: { kind: 'error', reason: state.reason } });
+          this.setStatus({ telegram: { kind: 'error', reason: state.reason, fatal: state.fatal } });
         }
       },
     });
@@ -269,25 +269,21 @@ export class Bridge implements BridgeHost {
       return;
     }
     let binding: ChatBinding;
-    try {
-      binding = await this.bindingFor(place);
-    } catch (error) {
-      await this.reply(place, `⚠️ ${toError(error).message}`, messageId);
-      return;
-    }
-    const running = this.turns.get(binding.sessionId);
     const startedAt = this.now();
     try {
+      binding = await this.bindingFor(place);
       await client.promptAsync(binding.sessionId, [{ type: 'text', text }]);
     } catch (error) {
-      this.log.error(`Prompt to session ${binding.sessionId} failed: ${toError(error).message}`);
+      const reason = toError(error).message;
+      this.log.error(`A prompt from chat ${place.chatId} did not reach OpenCode: ${reason}`);
       await this.reply(
         place,
-        `⚠️ Your message did not reach OpenCode: ${toError(error).message}`,
+        `⚠️ Your message did not reach OpenCode: ${escapeHtml(reason)}`,
         messageId,
       );
       return;
     }
+    const running = this.turns.get(binding.sessionId);
     this.log.info(
       `Prompt from chat ${place.chatId} → session ${binding.sessionId} (${text.length} chars)`,
     );

@@ -16,7 +16,8 @@ export type TelegramState =
   | { kind: 'stopped' }
   | { kind: 'connecting' }
   | { kind: 'connected'; botUsername: string }
-  | { kind: 'error'; reason: string };
+  /** `fatal`: it cannot recover by retrying (a rejected token); the user must change a setting. */
+  | { kind: 'error'; reason: string; fatal?: boolean | undefined };
 
 export type OpencodeState =
   | { kind: 'stopped' }

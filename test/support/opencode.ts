@@ -173,6 +173,44 @@ export function redact(text: string, secrets: string[] = []): string {
   return out;
 }
 
+/**
+ * The isolated, offline environment an OpenCode server of the bench runs in (without the server
+ * password): also what a bridge that launches `opencode serve` itself must inherit in tests.
+ */
+export function isolatedOpencodeEnv(
+  dirs: OpencodeDirs,
+  config: Record<string, unknown>,
+  deadRegistry: string,
+): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    TMPDIR: tmpdir(),
+    HOME: dirs.home,
+    XDG_DATA_HOME: dirs.data,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_CACHE_HOME: dirs.cache,
+    XDG_STATE_HOME: dirs.state,
+    OPENCODE_CONFIG_CONTENT: JSON.stringify(config),
+    OPENCODE_DISABLE_MODELS_FETCH: '1',
+    OPENCODE_DISABLE_AUTOUPDATE: '1',
+    OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+    OPENCODE_DISABLE_SHARE: '1',
+    OPENCODE_DISABLE_CLAUDE_CODE: '1',
+    OPENCODE_DISABLE_EXTERNAL_SKILLS: '1',
+    // Any npm install (plugins, non-bundled providers) hits a closed loopback port and fails fast.
+    npm_config_registry: deadRegistry,
+    NPM_CONFIG_REGISTRY: deadRegistry,
+    npm_config_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    NO_UPDATE_NOTIFIER: '1',
+    NO_COLOR: '1',
+    ...GIT_ENV,
+  };
+}
+
 export async function startOpencode(opts: StartOpencodeOptions): Promise<OpencodeInstance> {
   const root = await mkdtemp(join(tmpdir(), 'oc-bench-'));
   const dirs: OpencodeDirs = {
@@ -199,33 +237,9 @@ export async function startOpencode(opts: StartOpencodeOptions): Promise<Opencod
   const deadRegistry = `http://127.0.0.1:${deadRegistryPort}/`;
 
   const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
-    LANG: 'C.UTF-8',
-    TMPDIR: tmpdir(),
-    HOME: dirs.home,
-    XDG_DATA_HOME: dirs.data,
-    XDG_CONFIG_HOME: dirs.config,
-    XDG_CACHE_HOME: dirs.cache,
-    XDG_STATE_HOME: dirs.state,
-    OPENCODE_CONFIG_CONTENT: JSON.stringify(config),
+    ...isolatedOpencodeEnv(dirs, config, deadRegistry),
     OPENCODE_SERVER_PASSWORD: password,
     OPENCODE_SERVER_USERNAME: username,
-    OPENCODE_DISABLE_MODELS_FETCH: '1',
-    OPENCODE_DISABLE_AUTOUPDATE: '1',
-    OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
-    OPENCODE_DISABLE_SHARE: '1',
-    OPENCODE_DISABLE_CLAUDE_CODE: '1',
-    OPENCODE_DISABLE_EXTERNAL_SKILLS: '1',
-    // Any npm install (plugins, non-bundled providers) hits a closed loopback port and fails fast.
-    npm_config_registry: deadRegistry,
-    NPM_CONFIG_REGISTRY: deadRegistry,
-    npm_config_offline: 'true',
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    NO_UPDATE_NOTIFIER: '1',
-    NO_COLOR: '1',
-    ...GIT_ENV,
     ...opts.env,
   };
   const args = ['serve', '--hostname', '127.0.0.1', '--port', String(port)];

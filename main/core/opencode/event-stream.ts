@@ -141,7 +141,11 @@ export class EventStream {
     const contentType = response.headers.get('content-type') ?? '';
     if (!contentType.includes('text/event-stream') || !response.body) {
       await response.body?.cancel();
-      throw new OpencodeNotJsonError(client.baseUrl, 'GET /global/event', contentType);
+      throw new OpencodeNotJsonError(
+        client.baseUrl,
+        'GET /global/event',
+        contentType.split(';')[0] ?? '',
+      );
     }
 
     this.dispatch({ type: 'opened' });

@@ -21,6 +21,7 @@ export interface PollerOptions {
 }
 
 const MAX_BACKOFF_MS = 60_000;
+const RECOVERY_CONFIRM_MS = 5_000;
 
 export class TelegramPoller {
   private readonly abort = new AbortController();
@@ -28,6 +29,7 @@ export class TelegramPoller {
   private loop: Promise<void> | undefined;
   private readonly problems: ProblemReporter;
   private failures = 0;
+  private lastFailureAt = 0;
 
   constructor(private readonly options: PollerOptions) {
     this.offset = options.initialOffset;
@@ -51,7 +53,8 @@ export class TelegramPoller {
         updates = await api.getUpdates(
           {
             ...(this.offset === undefined ? {} : { offset: this.offset }),
-            timeout: this.options.pollTimeoutSeconds ?? 25,
+            // While recovering, poll briefly: recovery is confirmed without waiting out a long poll.
+            timeout: this.failures > 0 ? 1 : (this.options.pollTimeoutSeconds ?? 25),
             allowed_updates: this.options.allowedUpdates,
           },
           // grammY types its signal with an older AbortSignal shim; the runtime object is the same.
@@ -66,7 +69,9 @@ export class TelegramPoller {
         await this.sleep(verdict.waitMs);
         continue;
       }
-      if (this.failures > 0 || this.problems.hasProblem) {
+      // A problem counts as over once polls have succeeded for a while: a competing poller or a
+      // flaky network that comes and goes is one episode, said once, not a stream of alternating lines.
+      if (this.failures > 0 && Date.now() - this.lastFailureAt >= RECOVERY_CONFIRM_MS) {
         this.failures = 0;
         this.problems.resolved('Telegram polling works again.');
       }
@@ -92,6 +97,7 @@ export class TelegramPoller {
     waitMs: number;
   } {
     this.failures += 1;
+    this.lastFailureAt = Date.now();
     const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(this.failures - 1, 6));
     if (error instanceof GrammyError) {
       if (error.error_code === 401 || error.error_code === 404) {

@@ -1,0 +1,77 @@
+// The app's log: a capped ring buffer the Logs tab reads and subscribes to. Bridge lines and the
+// app's own lines meet here; every message is redacted against the secrets seen this session.
+import type { LogEntry, LogLevel } from './core/status';
+
+export interface AppLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface LogBuffer {
+  push(entry: LogEntry): void;
+  entries(): LogEntry[];
+  onEntry(listener: (entry: LogEntry) => void): () => void;
+  logger(scope: string): AppLogger;
+  /** A value that must never appear in a log line (short values are ignored: too many false hits). */
+  addSecret(secret: string): void;
+  /** The text with every known secret replaced by [redacted]. */
+  redact(text: string): string;
+}
+
+export const LOG_CAPACITY = 500;
+const MIN_SECRET_LENGTH = 4;
+const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+export function atLeast(level: LogLevel, min: LogLevel): boolean {
+  return LEVEL_RANK[level] >= LEVEL_RANK[min];
+}
+
+export function formatLogLine(entry: LogEntry): string {
+  const time = new Date(entry.time).toISOString();
+  return `${time} ${entry.level.toUpperCase().padEnd(5)} [${entry.scope}] ${entry.message}`;
+}
+
+export function createLogBuffer(
+  options: { capacity?: number; now?: () => number } = {},
+): LogBuffer {
+  const capacity = options.capacity ?? LOG_CAPACITY;
+  const now = options.now ?? Date.now;
+  const lines: LogEntry[] = [];
+  const listeners = new Set<(entry: LogEntry) => void>();
+  const secrets = new Set<string>();
+
+  const redact = (text: string): string => {
+    let out = text;
+    for (const secret of secrets) out = out.split(secret).join('[redacted]');
+    return out;
+  };
+
+  const push = (entry: LogEntry): void => {
+    const clean: LogEntry = { ...entry, message: redact(entry.message) };
+    lines.push(clean);
+    if (lines.length > capacity) lines.splice(0, lines.length - capacity);
+    for (const listener of listeners) listener(clean);
+  };
+
+  return {
+    push,
+    entries: () => [...lines],
+    onEntry(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    logger(scope) {
+      const at =
+        (level: LogLevel) =>
+        (message: string): void =>
+          push({ time: now(), level, scope, message });
+      return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    },
+    addSecret(secret) {
+      if (secret.length >= MIN_SECRET_LENGTH) secrets.add(secret);
+    },
+    redact,
+  };
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Conf from 'conf';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SETTINGS,
+  createSettingsStore,
+  settingsStoreOptions,
+  type StoredSettings,
+} from '../../main/settings-store';
+
+/** What electron-store does with these options, minus Electron's paths. */
+function open(cwd: string, projectVersion = '0.1.0') {
+  const { name, ...options } = settingsStoreOptions();
+  const conf = new Conf<StoredSettings>({
+    ...(options as ConstructorParameters<typeof Conf<StoredSettings>>[0]),
+    configName: name ?? 'config',
+    cwd,
+    projectVersion,
+  });
+  return { conf, store: createSettingsStore(conf) };
+}
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'ocb-settings-'));
+const readFile = (dir: string) =>
+  JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>;
+
+describe('settings store', () => {
+  it('starts with the defaults', () => {
+    expect(open(tmp()).store.get()).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('saves and reads back', () => {
+    const dir = tmp();
+    const next = { ...DEFAULT_SETTINGS, allowedUserIds: [7], opencodePort: 5000 };
+    open(dir).store.save(next);
+    expect(open(dir).store.get()).toEqual(next);
+  });
+
+  it('migrates a preview-build file: text allowlist → ids, too-fast edit interval raised', () => {
+    const dir = tmp();
+    writeFileSync(
+      path.join(dir, 'settings.json'),
+      JSON.stringify({
+        allowedUsers: '123, 456,abc, 123',
+        editIntervalMs: 100,
+        opencodePort: 4100,
+        __internal__: { migrations: { version: '0.0.9' } },
+      }),
+    );
+    const { store } = open(dir);
+    expect(store.get()).toMatchObject({
+      allowedUserIds: [123, 456],
+      editIntervalMs: 250,
+      opencodePort: 4100,
+    });
+    const onDisk = readFile(dir);
+    expect(onDisk).not.toHaveProperty('allowedUsers');
+    expect(onDisk['allowedUserIds']).toEqual([123, 456]);
+    expect(onDisk['__internal__']).toEqual({ migrations: { version: '0.1.0' } });
+    // Re-opening (migration already recorded) keeps the migrated values.
+    expect(open(dir).store.get().allowedUserIds).toEqual([123, 456]);
+  });
+
+  it('falls back to the default for one bad hand-edited field only', () => {
+    const dir = tmp();
+    writeFileSync(
+      path.join(dir, 'settings.json'),
+      JSON.stringify({ allowedUserIds: [9], opencodeBinary: 'relative/path' }),
+    );
+    expect(open(dir).store.get()).toEqual({ ...DEFAULT_SETTINGS, allowedUserIds: [9] });
+  });
+
+  it('refuses to save invalid settings', () => {
+    expect(() => open(tmp()).store.save({ ...DEFAULT_SETTINGS, opencodePort: 22 })).toThrow(/Port/);
+  });
+});
