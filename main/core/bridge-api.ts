@@ -14,6 +14,8 @@ export interface BridgeSettings {
   /** Path to the `opencode` binary when the bridge launches it; undefined: search PATH. */
   opencodeBinary: string | undefined;
   defaultProject: string;
+  /** More folders /projects offers besides OpenCode's known projects (BRIDGE_PROJECTS). */
+  extraProjects?: readonly string[] | undefined;
   stateDir: string;
   editIntervalMs: number;
 }

@@ -1,27 +1,40 @@
-// The bridge core: wires Telegram polling, the OpenCode event stream, the state store and the
-// outbox, and routes between them. Hosted by the headless CLI and by the menu-bar app alike; it
-// imports nothing from electron.
+// The bridge core: wires Telegram polling, the OpenCode event stream, the state store, the outbox
+// and the features, and owns their lifecycle. Hosted by the headless CLI and by the menu-bar app
+// alike; it imports nothing from electron.
 import { randomBytes } from 'node:crypto';
 import { Bot, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import { fetch as undiciFetch } from 'undici';
 import type { BridgeHost, BridgeSettings } from './bridge-api';
+import { ChatDirectory } from './chats';
+import type { BridgeContext, CommandInfo, Feature } from './context';
+import { placeOf } from './context';
 import { toError } from './errors';
+import { diffFeature } from './features/diff';
+import { filesFeature } from './features/files';
+import { helpFeature, reasoningFeature } from './features/help';
+import { modelsFeature } from './features/models';
+import { NO_LONGER_VALID, permissionsFeature } from './features/permissions';
+import { projectsFeature } from './features/projects';
+import { reply, sendPrompt } from './features/prompt';
+import { questionsFeature } from './features/questions';
+import { sessionsFeature } from './features/sessions';
+import { ButtonRegistry } from './interaction/buttons';
 import type { LogHub, Logger } from './log';
 import { createLogHub } from './log';
 import { OpencodeClient, type FetchLike } from './opencode/client';
 import { EventStream } from './opencode/event-stream';
 import { OpencodeServerProcess } from './opencode/server-process';
-import type { GlobalEvent, OpencodeEvent } from './opencode/types';
+import type { GlobalEvent } from './opencode/types';
 import { sessionIdOf } from './opencode/types';
-import { StateStore, chatKey, type ChatBinding } from './state-store';
+import { StateStore } from './state-store';
 import type { BridgeStatus, FollowedSession, LogEntry } from './status';
 import { initialStatus } from './status';
 import { escapeHtml } from './telegram/format';
-import { Messenger, type Place } from './telegram/messenger';
+import { Messenger } from './telegram/messenger';
 import { classifyTelegramError, createOutbox, type Outbox } from './telegram/outbox';
 import { TelegramPoller } from './telegram/poller';
-import { LiveTurn } from './turn/live-turn';
+import { TurnRegistry } from './turn/turns';
 
 export interface BridgeDeps {
   logHub?: LogHub;
@@ -43,16 +56,14 @@ export class Bridge implements BridgeHost {
   private readonly store: StateStore;
   private readonly listeners = new Set<(status: BridgeStatus) => void>();
   private current: BridgeStatus = initialStatus;
+  private readonly titles = new Map<string, string>();
 
-  private client: OpencodeClient | undefined;
   private server: OpencodeServerProcess | undefined;
   private events: EventStream | undefined;
-  private bot: Bot | undefined;
   private poller: TelegramPoller | undefined;
   private outbox: Outbox | undefined;
-  private messenger: Messenger | undefined;
-  /** Turns in progress, by session id. */
-  private readonly turns = new Map<string, LiveTurn>();
+  private context: BridgeContext | undefined;
+  private features: Feature[] = [];
   private running = false;
 
   constructor(
@@ -92,21 +103,18 @@ export class Bridge implements BridgeHost {
     const s = this.settings;
     await this.store.load();
     this.log.info(
-      `State in ${this.store.path}; ${Object.keys(this.store.current.chats).length} chat(s) bound to sessions.`,
+      `State in ${this.store.path}; ${Object.keys(this.store.current.chats).length} chat(s) known.`,
     );
 
     // OpenCode: attach to a running server, or launch our own on the pinned port.
     let password = s.opencodePassword;
-    let baseUrl = s.opencodeUrl;
-    if (!baseUrl) {
-      if (!password) {
-        password = randomBytes(24).toString('base64url');
-        this.hub.addSecret(password);
-        this.log.info('Generated a password for the OpenCode server this bridge launches.');
-      }
-      baseUrl = `http://127.0.0.1:${s.opencodePort}`;
+    const baseUrl = s.opencodeUrl ?? `http://127.0.0.1:${s.opencodePort}`;
+    if (!s.opencodeUrl && !password) {
+      password = randomBytes(24).toString('base64url');
+      this.hub.addSecret(password);
+      this.log.info('Generated a password for the OpenCode server this bridge launches.');
     }
-    this.client = new OpencodeClient({
+    const client = new OpencodeClient({
       baseUrl,
       username: s.opencodeUsername,
       password,
@@ -117,28 +125,46 @@ export class Bridge implements BridgeHost {
       opencode: { kind: 'connecting', url: baseUrl },
       telegram: { kind: 'connecting' },
     });
-    if (!s.opencodeUrl) {
-      this.server = new OpencodeServerProcess({
-        binary: s.opencodeBinary ?? 'opencode',
-        port: s.opencodePort,
-        username: s.opencodeUsername,
-        password: password as string,
-        cwd: s.defaultProject,
-        log: this.hub.logger('opencode-server'),
-        client: this.client,
-      });
-      try {
-        await this.server.start();
-        this.log.info(
-          `OpenCode is serving at ${baseUrl}; at the desk run: opencode attach ${baseUrl}`,
-        );
-      } catch (error) {
-        this.hub.logger('opencode').error(toError(error).message);
-      }
-    }
+    if (!s.opencodeUrl) await this.launchOpencode(client, password as string);
+
+    // Telegram.
+    const bot = new Bot(s.telegramBotToken, { client: { apiRoot: s.telegramApiRoot } });
+    const tgLog = this.hub.logger('telegram');
+    this.outbox = createOutbox({
+      limits: { chatIntervalMs: s.editIntervalMs },
+      classify: classifyTelegramError,
+      onRateLimited: (chatId, seconds) =>
+        tgLog.warn(`Telegram rate limit hit for chat ${chatId ?? '(bot)'}; pausing ${seconds} s.`),
+    });
+    const messenger = new Messenger(bot.api, this.outbox, tgLog);
+    const chats = new ChatDirectory(this.store, s.defaultProject);
+    const turns = new TurnRegistry({
+      messenger,
+      client,
+      chats,
+      log: this.hub.logger('turn'),
+      now: this.now,
+      onChange: () => this.refreshSessions(),
+    });
+    const context: BridgeContext = {
+      settings: s,
+      logger: (scope) => this.hub.logger(scope),
+      client,
+      messenger,
+      api: bot.api,
+      store: this.store,
+      chats,
+      turns,
+      buttons: new ButtonRegistry(this.store, this.now),
+      now: this.now,
+      statusChanged: () => this.refreshSessions(),
+    };
+    this.context = context;
+    this.installFeatures(bot, context);
+    this.refreshSessions();
 
     this.events = new EventStream({
-      client: this.client,
+      client,
       fetch: this.fetchImpl,
       log: this.hub.logger('opencode'),
       onEvent: (event) => this.onOpencodeEvent(event),
@@ -150,20 +176,28 @@ export class Bridge implements BridgeHost {
       },
     });
     this.events.start();
-
-    // Telegram.
-    const bot = new Bot(s.telegramBotToken, { client: { apiRoot: s.telegramApiRoot } });
-    this.bot = bot;
-    const tgLog = this.hub.logger('telegram');
-    this.outbox = createOutbox({
-      limits: { chatIntervalMs: s.editIntervalMs },
-      classify: classifyTelegramError,
-      onRateLimited: (chatId, seconds) =>
-        tgLog.warn(`Telegram rate limit hit for chat ${chatId ?? '(bot)'}; pausing ${seconds} s.`),
-    });
-    this.messenger = new Messenger(bot.api, this.outbox, tgLog);
-    this.installHandlers(bot);
     void this.connectTelegram(bot, tgLog);
+  }
+
+  private async launchOpencode(client: OpencodeClient, password: string): Promise<void> {
+    const s = this.settings;
+    this.server = new OpencodeServerProcess({
+      binary: s.opencodeBinary ?? 'opencode',
+      port: s.opencodePort,
+      username: s.opencodeUsername,
+      password,
+      cwd: s.defaultProject,
+      log: this.hub.logger('opencode-server'),
+      client,
+    });
+    try {
+      await this.server.start();
+      this.log.info(
+        `OpenCode is serving at ${client.baseUrl}; at the desk run: opencode attach ${client.baseUrl}`,
+      );
+    } catch (error) {
+      this.hub.logger('opencode').error(toError(error).message);
+    }
   }
 
   private async connectTelegram(bot: Bot, tgLog: Logger): Promise<void> {
@@ -181,10 +215,11 @@ export class Bridge implements BridgeHost {
           this.setStatus({ telegram: { kind: 'error', reason, fatal: true } });
           return;
         }
-        if (attempt === 0)
+        if (attempt === 0) {
           tgLog.error(
             `Cannot reach Telegram at ${this.settings.telegramApiRoot} (${e.message}); retrying.`,
           );
+        }
         this.setStatus({ telegram: { kind: 'error', reason: e.message } });
         await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1000 * 2 ** attempt)));
       }
@@ -192,6 +227,7 @@ export class Bridge implements BridgeHost {
     if (!this.running) return;
     tgLog.info(`Connected to Telegram as @${bot.botInfo.username}`);
     this.setStatus({ telegram: { kind: 'connected', botUsername: bot.botInfo.username } });
+    void this.registerCommands(bot, tgLog);
     this.poller = new TelegramPoller({
       api: bot.api,
       apiRoot: this.settings.telegramApiRoot,
@@ -213,18 +249,33 @@ export class Bridge implements BridgeHost {
     this.poller.start();
   }
 
+  /** Puts the commands in Telegram's menu (only in private chats and for allowlisted users' groups). */
+  private async registerCommands(bot: Bot, tgLog: Logger): Promise<void> {
+    const commands = this.commands();
+    try {
+      await this.outbox?.enqueue({
+        key: 'setMyCommands',
+        countsTowardChat: false,
+        priority: 'interactive',
+        run: () => bot.api.setMyCommands(commands),
+      });
+    } catch (error) {
+      tgLog.warn(`Could not register the command menu: ${toError(error).message}`);
+    }
+  }
+
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     await this.poller?.stop();
     await this.events?.stop();
+    this.context?.turns.clear();
     // Give answers that are already on their way a moment to reach the phone.
     if (this.outbox) {
       await Promise.race([this.outbox.idle(), new Promise((resolve) => setTimeout(resolve, 2000))]);
       this.outbox.stop();
     }
     await this.server?.stop();
-    this.turns.clear();
     this.setStatus({
       running: false,
       telegram: { kind: 'stopped' },
@@ -234,9 +285,13 @@ export class Bridge implements BridgeHost {
     this.log.info('Bridge stopped.');
   }
 
-  // ---- Telegram → OpenCode -------------------------------------------------------------
+  // ---- Telegram → features -------------------------------------------------------------
 
-  private installHandlers(bot: Bot): void {
+  private commands(): CommandInfo[] {
+    return this.features.flatMap((f) => f.commands ?? []);
+  }
+
+  private installFeatures(bot: Bot, context: BridgeContext): void {
     const allowed = new Set(this.settings.allowedUserIds);
     const tgLog = this.hub.logger('telegram');
     // The allowlist is the security boundary: a stranger gets no effect and no reply.
@@ -248,195 +303,119 @@ export class Bridge implements BridgeHost {
       }
       await next();
     });
-    bot.on('message:text', (ctx) => this.onText(ctx));
-    bot.catch((error) => tgLog.error(`Handler failed: ${toError(error.error).message}`));
-  }
 
-  private placeOf(ctx: Context): Place {
-    const message = ctx.msg;
-    const threadId = message?.is_topic_message ? message.message_thread_id : undefined;
-    return { chatId: ctx.chat?.id ?? 0, threadId };
-  }
+    const files = filesFeature(context);
+    this.features = [
+      sessionsFeature(context),
+      projectsFeature(context),
+      modelsFeature(context),
+      diffFeature(context),
+      reasoningFeature(context),
+      permissionsFeature(context),
+      questionsFeature(context),
+      files,
+    ];
+    this.features.push(helpFeature(context, () => this.commands()));
+    for (const feature of this.features) feature.install?.(bot);
 
-  private async onText(ctx: Context): Promise<void> {
-    const text = ctx.msg?.text ?? '';
-    const place = this.placeOf(ctx);
-    const messenger = this.messenger as Messenger;
-    const client = this.client as OpencodeClient;
-    const messageId = ctx.msg?.message_id;
-    if (text.startsWith('/')) {
-      await this.onCommand(place, text, messageId);
-      return;
-    }
-    let binding: ChatBinding;
-    const startedAt = this.now();
-    try {
-      binding = await this.bindingFor(place);
-      await client.promptAsync(binding.sessionId, [{ type: 'text', text }]);
-    } catch (error) {
-      const reason = toError(error).message;
-      this.log.error(`A prompt from chat ${place.chatId} did not reach OpenCode: ${reason}`);
-      await this.reply(
-        place,
-        `⚠️ Your message did not reach OpenCode: ${escapeHtml(reason)}`,
-        messageId,
-      );
-      return;
-    }
-    const running = this.turns.get(binding.sessionId);
-    this.log.info(
-      `Prompt from chat ${place.chatId} → session ${binding.sessionId} (${text.length} chars)`,
-    );
-    if (running) {
-      await messenger.send(
-        place,
-        '📥 Queued: the agent reads this when it finishes the current step.',
-        {
-          priority: 'interactive',
-          replyToMessageId: messageId,
-          silent: true,
-        },
-      );
-      return;
-    }
-    this.startTurn(binding.sessionId, place, startedAt, messageId);
-  }
+    bot.on('callback_query:data', async (ctx) => {
+      const press = context.buttons.resolve(ctx.callbackQuery.data, ctx.chat?.id);
+      const feature =
+        press && this.features.find((f) => f.buttonKinds?.includes(press.record.kind));
+      if (!press || !feature?.onButton) {
+        await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+        return;
+      }
+      await feature.onButton(ctx, press);
+    });
 
-  private async onCommand(
-    place: Place,
-    text: string,
-    messageId: number | undefined,
-  ): Promise<void> {
-    const command = text.split(/\s+/)[0]?.replace(/@.*$/, '').toLowerCase();
-    switch (command) {
-      case '/start':
-      case '/help':
-        await this.reply(
+    bot.on('message:text', async (ctx: Context) => {
+      const text = ctx.msg?.text ?? '';
+      const place = placeOf(ctx);
+      const messageId = ctx.msg?.message_id;
+      if (text.startsWith('/')) {
+        const command = text.split(/\s+/)[0] ?? text;
+        await reply(
+          context,
           place,
-          'Send a message and the OpenCode agent on your computer works on it; its answer streams here.',
+          `Unknown command ${escapeHtml(command)}. /help lists what I understand.`,
           messageId,
         );
         return;
-      default:
-        await this.reply(
-          place,
-          `Unknown command ${escapeHtml(command ?? '')}. Try /help.`,
-          messageId,
-        );
-    }
-  }
-
-  private async reply(place: Place, html: string, replyTo: number | undefined): Promise<void> {
-    try {
-      await (this.messenger as Messenger).send(place, html, {
-        priority: 'interactive',
-        replyToMessageId: replyTo,
-      });
-    } catch (error) {
-      this.log.error(`Could not reply in chat ${place.chatId}: ${toError(error).message}`);
-    }
-  }
-
-  /** The chat's session, creating one in the default project on first use. */
-  private async bindingFor(place: Place): Promise<ChatBinding> {
-    const key = chatKey(place.chatId, place.threadId);
-    const existing = this.store.current.chats[key];
-    if (existing) return existing;
-    const client = this.client as OpencodeClient;
-    const session = await client.createSession(this.settings.defaultProject);
-    const binding: ChatBinding = {
-      chatId: place.chatId,
-      threadId: place.threadId,
-      sessionId: session.id,
-      directory: session.directory,
-    };
-    await this.store.update((state) => void (state.chats[key] = binding));
-    this.log.info(`Chat ${key} → new session ${session.id} in ${session.directory}`);
-    this.refreshSessions();
-    return binding;
-  }
-
-  private bindingOfSession(sessionId: string): ChatBinding | undefined {
-    return Object.values(this.store.current.chats).find((b) => b.sessionId === sessionId);
-  }
-
-  private startTurn(
-    sessionId: string,
-    place: Place,
-    startedAt: number,
-    replyTo?: number,
-  ): LiveTurn {
-    const turn = new LiveTurn({
-      messenger: this.messenger as Messenger,
-      client: this.client as OpencodeClient,
-      log: this.hub.logger('turn'),
-      place,
-      sessionId,
-      startedAt,
-      replyTo,
-      renderOptions: () => ({ showReasoning: false }),
-      now: this.now,
+      }
+      for (const feature of this.features) {
+        if (await feature.onText?.(ctx, place, text)) return;
+      }
+      await sendPrompt(context, place, [...files.take(place), { type: 'text', text }], messageId);
     });
-    this.turns.set(sessionId, turn);
-    this.refreshSessions();
-    return turn;
+
+    bot.catch((error) => tgLog.error(`Handling an update failed: ${toError(error.error).message}`));
   }
 
-  private finishTurn(turn: LiveTurn): void {
-    if (this.turns.get(turn.sessionId) !== turn) return;
-    this.turns.delete(turn.sessionId);
-    this.refreshSessions();
-    void turn.finish().then(() => this.log.info(`Turn in session ${turn.sessionId} delivered.`));
-  }
-
-  // ---- OpenCode → Telegram -------------------------------------------------------------
+  // ---- OpenCode → features -------------------------------------------------------------
 
   private onOpencodeEvent(global: GlobalEvent): void {
-    const event: OpencodeEvent = global.payload;
+    const event = global.payload;
     const sessionId = sessionIdOf(event);
-    if (!sessionId) return;
-    let turn = this.turns.get(sessionId);
-    if (!turn) {
-      // A turn started elsewhere (the TUI at the desk) in a session a chat follows: show it too.
-      const startsTurn = event.type === 'session.status' && event.properties.status.type === 'busy';
-      const binding = startsTurn ? this.bindingOfSession(sessionId) : undefined;
-      if (!binding) return;
-      turn = this.startTurn(
-        sessionId,
-        { chatId: binding.chatId, threadId: binding.threadId },
-        this.now(),
-      );
+    if (event.type === 'session.updated' && sessionId) {
+      const title = event.properties.info.title;
+      if (title && this.titles.get(sessionId) !== title) {
+        this.titles.set(sessionId, title);
+        this.refreshSessions();
+      }
     }
-    turn.apply(event);
-    if (event.type === 'session.idle') this.finishTurn(turn);
+    if (sessionId) this.context?.turns.onEvent(event, sessionId);
+    for (const feature of this.features) {
+      try {
+        feature.onEvent?.(event, sessionId);
+      } catch (error) {
+        this.log.error(`Handling ${event.type} failed: ${toError(error).message}`);
+      }
+    }
   }
 
-  /** After a (re)connect nothing can be replayed: turns that ended meanwhile are finished now. */
+  /** After a (re)connect nothing can be replayed: re-read status, prompts and questions. */
   private async onOpencodeConnected(): Promise<void> {
-    const client = this.client as OpencodeClient;
+    const context = this.context;
+    if (!context) return;
+    const log = this.hub.logger('opencode');
     try {
-      const health = await client.health();
+      const health = await context.client.health();
       this.setStatus({
-        opencode: { kind: 'connected', url: client.baseUrl, version: health.version },
+        opencode: { kind: 'connected', url: context.client.baseUrl, version: health.version },
       });
-      const statuses = await client.sessionStatus();
-      for (const turn of [...this.turns.values()]) {
-        if (!statuses[turn.sessionId]) this.finishTurn(turn);
-      }
+      const statuses = await context.client.sessionStatus();
+      context.turns.resync(new Set(Object.keys(statuses)));
     } catch (error) {
-      this.hub.logger('opencode').warn(`Resync after connecting failed: ${toError(error).message}`);
+      log.warn(`Resync after connecting failed: ${toError(error).message}`);
+    }
+    for (const feature of this.features) {
+      await feature
+        .onConnected?.()
+        .catch((error: unknown) => log.warn(`Resync failed: ${toError(error).message}`));
     }
   }
 
   private refreshSessions(): void {
-    const sessions: FollowedSession[] = Object.values(this.store.current.chats).map((b) => ({
-      sessionId: b.sessionId,
-      title: b.sessionId,
-      place:
-        b.threadId === undefined ? `chat ${b.chatId}` : `topic ${b.threadId} in chat ${b.chatId}`,
-      busy: this.turns.has(b.sessionId),
-      waitingForUser: false,
-    }));
+    const context = this.context;
+    if (!context) return;
+    const waiting = new Set(this.features.flatMap((f) => f.waitingSessions?.() ?? []));
+    const sessions: FollowedSession[] = context.chats.all().flatMap((chat) =>
+      chat.sessionId
+        ? [
+            {
+              sessionId: chat.sessionId,
+              title: this.titles.get(chat.sessionId) ?? chat.sessionId,
+              place:
+                chat.threadId === undefined
+                  ? `chat ${chat.chatId}`
+                  : `topic ${chat.threadId} in chat ${chat.chatId}`,
+              busy: context.turns.isBusy(chat.sessionId),
+              waitingForUser: waiting.has(chat.sessionId),
+            },
+          ]
+        : [],
+    );
     this.setStatus({ sessions });
   }
 }

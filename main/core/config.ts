@@ -40,6 +40,10 @@ export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
     opencodePassword: nonEmpty(env['OPENCODE_SERVER_PASSWORD']),
     opencodeBinary: nonEmpty(env['OPENCODE_BIN']),
     defaultProject: path.resolve(ctx.cwd, nonEmpty(env['BRIDGE_DEFAULT_PROJECT']) ?? '.'),
+    extraProjects: (nonEmpty(env['BRIDGE_PROJECTS']) ?? '')
+      .split(path.delimiter)
+      .filter((p) => p.trim())
+      .map((p) => path.resolve(ctx.cwd, p.trim())),
     stateDir: nonEmpty(env['BRIDGE_STATE_DIR'])
       ? path.resolve(ctx.cwd, env['BRIDGE_STATE_DIR'] as string)
       : defaultStateDir(ctx),

@@ -4,11 +4,48 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
-export interface ChatBinding {
+export interface ModelChoice {
+  providerID: string;
+  modelID: string;
+}
+
+/** One conversation place (a private chat, or a forum topic) and what it works on. */
+export interface ChatState {
   chatId: number;
   threadId?: number | undefined;
-  sessionId: string;
+  /** The project folder new sessions are created in. */
   directory: string;
+  /** The session messages go to; undefined until the first message or /new. */
+  sessionId?: string | undefined;
+  model?: ModelChoice | undefined;
+  agent?: string | undefined;
+  showReasoning?: boolean | undefined;
+}
+
+/** What an inline button stands for. callback_data carries only `token`, never the request. */
+export interface ButtonRecord {
+  kind: string;
+  chatId: number;
+  /** Kind-specific data: a permission request id, a session id, a folder… */
+  payload: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** A permission or question prompt shown in a chat, so it can be updated when answered anywhere. */
+export interface PromptRecord {
+  kind: 'permission' | 'question';
+  requestId: string;
+  sessionId: string;
+  chatId: number;
+  threadId?: number | undefined;
+  messageId: number;
+  token: string;
+  /** The prompt's text, kept to show the decision under it later. */
+  html: string;
+  /** Questions only: the answers chosen so far, one array per question. */
+  answers?: string[][] | undefined;
+  /** Questions only: the question currently shown. */
+  current?: number | undefined;
 }
 
 export interface PersistedState {
@@ -16,10 +53,18 @@ export interface PersistedState {
   /** The next getUpdates offset: every update below it was handled. */
   telegramOffset?: number | undefined;
   /** Keyed by `chatKey(chatId, threadId)`. */
-  chats: Record<string, ChatBinding>;
+  chats: Record<string, ChatState>;
+  buttons: Record<string, ButtonRecord>;
+  /** Open permission and question prompts, by OpenCode request id. */
+  prompts: Record<string, PromptRecord>;
 }
 
-export const emptyState = (): PersistedState => ({ version: 1, chats: {} });
+export const emptyState = (): PersistedState => ({
+  version: 1,
+  chats: {},
+  buttons: {},
+  prompts: {},
+});
 
 export function chatKey(chatId: number, threadId?: number): string {
   return threadId === undefined ? String(chatId) : `${chatId}:${threadId}`;

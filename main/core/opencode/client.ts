@@ -8,7 +8,18 @@ import {
   OpencodeUnreachableError,
   describeNetworkError,
 } from '../errors';
-import type { MessageWithParts, Session, SessionStatus } from './types';
+import type {
+  Agent,
+  FileDiff,
+  MessageWithParts,
+  PermissionReply,
+  PermissionRequest,
+  Project,
+  ProvidersInfo,
+  QuestionRequest,
+  Session,
+  SessionStatus,
+} from './types';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -19,12 +30,12 @@ export interface OpencodeConnection {
   fetch?: FetchLike | undefined;
 }
 
-export interface PromptPart {
-  type: 'text' | 'file';
-  text?: string;
-  mime?: string;
-  url?: string;
-  filename?: string;
+export type PromptPart =
+  { type: 'text'; text: string } | { type: 'file'; mime: string; url: string; filename?: string };
+
+export interface PromptOptions {
+  model?: { providerID: string; modelID: string } | undefined;
+  agent?: string | undefined;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -57,7 +68,7 @@ export class OpencodeClient {
     return this.request('GET', '/global/health');
   }
 
-  createSession(directory: string, title?: string): Promise<Session> {
+  createSession(directory: string, title?: string  ): Promise<Session> {
     return this.request('POST', '/session', { directory, body: title ? { title } : {} });
   }
 
@@ -84,14 +95,65 @@ export class OpencodeClient {
     });
   }
 
-  async promptAsync(sessionId: string, parts: PromptPart[]): Promise<void> {
+  async promptAsync(
+    sessionId: string,
+    parts: PromptPart[],
+    options: PromptOptions = {},
+  ): Promise<void> {
     await this.request('POST', `/session/${encodeURIComponent(sessionId)}/prompt_async`, {
-      body: { parts },
+      body: {
+        parts,
+        ...(options.model ? { model: options.model } : {}),
+        ...(options.agent ? { agent: options.agent } : {}),
+      },
     });
   }
 
   async abort(sessionId: string): Promise<void> {
     await this.request('POST', `/session/${encodeURIComponent(sessionId)}/abort`, { body: {} });
+  }
+
+  pendingPermissions(): Promise<PermissionRequest[]> {
+    return this.request('GET', '/permission');
+  }
+
+  async replyPermission(requestId: string, reply: PermissionReply): Promise<void> {
+    await this.request('POST', `/permission/${encodeURIComponent(requestId)}/reply`, {
+      body: { reply },
+    });
+  }
+
+  pendingQuestions(): Promise<QuestionRequest[]> {
+    return this.request('GET', '/question');
+  }
+
+  async replyQuestion(requestId: string, answers: string[][]): Promise<void> {
+    await this.request('POST', `/question/${encodeURIComponent(requestId)}/reply`, {
+      body: { answers },
+    });
+  }
+
+  async rejectQuestion(requestId: string): Promise<void> {
+    await this.request('POST', `/question/${encodeURIComponent(requestId)}/reject`, { body: {} });
+  }
+
+  projects(): Promise<Project[]> {
+    return this.request('GET', '/project');
+  }
+
+  agents(directory: string): Promise<Agent[]> {
+    return this.request('GET', '/agent', { directory });
+  }
+
+  providers(directory: string): Promise<ProvidersInfo> {
+    return this.request('GET', '/config/providers', { directory });
+  }
+
+  /** What one turn (identified by its user message) changed. */
+  diff(sessionId: string, messageId: string): Promise<FileDiff[]> {
+    return this.request('GET', `/session/${encodeURIComponent(sessionId)}/diff`, {
+      query: { messageID: messageId },
+    });
   }
 
   async request<T>(

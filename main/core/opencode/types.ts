@@ -7,8 +7,50 @@ export interface Session {
   directory: string;
   projectID?: string;
   parentID?: string;
+  cost?: number;
+  tokens?: {
+    input: number;
+    output: number;
+    reasoning: number;
+    cache?: { read: number; write: number };
+  };
+  agent?: string;
+  model?: { id: string; providerID: string };
   time: { created: number; updated: number };
 }
+
+export interface Project {
+  id: string;
+  worktree: string;
+  vcs?: string;
+  time: { created: number; updated: number };
+}
+
+export interface Agent {
+  name: string;
+  description?: string;
+  mode: 'primary' | 'subagent' | 'all';
+  hidden?: boolean;
+}
+
+export interface ProvidersInfo {
+  providers: Array<{
+    id: string;
+    name: string;
+    models: Record<string, { id: string; name: string }>;
+  }>;
+  default: Record<string, string>;
+}
+
+export interface FileDiff {
+  file: string;
+  patch: string;
+  additions: number;
+  deletions: number;
+  status?: string;
+}
+
+export type PermissionReply = 'once' | 'always' | 'reject';
 
 export type SessionStatus =
   | { type: 'idle' }
@@ -32,6 +74,8 @@ export interface UserMessage {
   sessionID: string;
   role: 'user';
   time: { created: number };
+  agent?: string;
+  model?: { providerID: string; modelID: string };
 }
 
 export interface AssistantMessage {
@@ -138,7 +182,7 @@ export type OpencodeEvent =
   | { type: 'question.asked'; properties: QuestionRequest }
   | {
       type: 'question.replied' | 'question.rejected';
-      properties: { sessionID: string; requestID: string };
+      properties: { sessionID: string; requestID: string; answers?: string[][] };
     }
   | { type: 'other'; properties: Record<string, unknown> };
 
@@ -149,6 +193,7 @@ export interface PermissionRequest {
   patterns: string[];
   metadata?: Record<string, unknown>;
   always?: string[];
+  tool?: { messageID: string; callID: string };
 }
 
 export interface QuestionRequest {

@@ -1,6 +1,6 @@
 // Sends and edits Telegram messages through the outbox, as HTML with a plain-text fallback: if
 // Telegram still rejects our HTML, the same text goes out without formatting, so text is never lost.
-import { GrammyError, type Api } from 'grammy';
+import { GrammyError, InputFile, type Api } from 'grammy';
 import type { InlineKeyboardMarkup, Message } from 'grammy/types';
 import type { Logger } from '../log';
 import { htmlToPlainText } from './format';
@@ -89,6 +89,27 @@ export class Messenger {
           throw error;
         }
       },
+    });
+  }
+
+  sendDocument(
+    place: Place,
+    bytes: Buffer,
+    filename: string,
+    options: { priority: SendOptions['priority']; captionHtml?: string | undefined },
+  ): Promise<Message.DocumentMessage> {
+    return this.outbox.enqueue({
+      key: `send:${++uniqueJobId}`,
+      chatId: place.chatId,
+      countsTowardChat: true,
+      priority: options.priority,
+      run: () =>
+        this.api.sendDocument(place.chatId, new InputFile(bytes, filename), {
+          ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
+          ...(options.captionHtml
+            ? { caption: options.captionHtml, parse_mode: 'HTML' as const }
+            : {}),
+        }),
     });
   }
 

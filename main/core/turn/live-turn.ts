@@ -102,6 +102,12 @@ export class LiveTurn {
     return `live:${this.deps.place.chatId}:${messageId}`;
   }
 
+  /** Stops the typing indicator without delivering anything (the bridge is stopping). */
+  dispose(): void {
+    this.finished = true;
+    clearInterval(this.typingTimer);
+  }
+
   /** Ends the turn: the full answer replaces the live message; a notice follows. */
   async finish(): Promise<void> {
     if (this.finished) return;

@@ -1,0 +1,153 @@
+// Shared mechanics of the prompts the agent raises (permissions, questions): one message per
+// request with buttons, deduplicated by request id, updated when the request is answered anywhere,
+// and re-read after a reconnect. The permission and question features add what differs.
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { BridgeContext } from '../context';
+import { toError } from '../errors';
+import type { PromptRecord } from '../state-store';
+import type { Place } from '../telegram/messenger';
+
+export class PendingPrompts {
+  /** Requests being shown right now (send in flight), so a quick "replied" waits for the message. */
+  private readonly showing = new Map<string, Promise<PromptRecord | undefined>>();
+  /** Requests the phone is answering right now: their "replied" event is our own echo. */
+  private readonly answering = new Set<string>();
+
+  constructor(
+    private readonly context: BridgeContext,
+    private readonly kind: PromptRecord['kind'],
+  ) {}
+
+  get(requestId: string): PromptRecord | undefined {
+    return this.context.store.current.prompts[requestId];
+  }
+
+  all(): PromptRecord[] {
+    return Object.values(this.context.store.current.prompts).filter((p) => p.kind === this.kind);
+  }
+
+  isShown(requestId: string): boolean {
+    return this.showing.has(requestId) || this.get(requestId) !== undefined;
+  }
+
+  /** Sends the prompt once per request id; returns its record. */
+  show(
+    requestId: string,
+    sessionId: string,
+    build: (token: string) => {
+      html: string;
+      keyboard: InlineKeyboardMarkup;
+      extra?: Partial<PromptRecord>;
+    },
+  ): Promise<PromptRecord | undefined> {
+    const existing = this.showing.get(requestId);
+    if (existing) return existing;
+    const recorded = this.get(requestId);
+    if (recorded) return Promise.resolve(recorded);
+    const [place] = this.context.chats.placesOf(sessionId);
+    if (!place) return Promise.resolve(undefined);
+    const shown = this.send(requestId, sessionId, place, build).finally(() =>
+      this.showing.delete(requestId),
+    );
+    this.showing.set(requestId, shown);
+    return shown;
+  }
+
+  private async send(
+    requestId: string,
+    sessionId: string,
+    place: Place,
+    build: (token: string) => {
+      html: string;
+      keyboard: InlineKeyboardMarkup;
+      extra?: Partial<PromptRecord>;
+    },
+  ): Promise<PromptRecord | undefined> {
+    const { context } = this;
+    const token = await context.buttons.register({
+      kind: this.kind,
+      chatId: place.chatId,
+      payload: { requestId },
+    });
+    const { html, keyboard, extra } = build(token);
+    try {
+      const message = await context.messenger.send(place, html, {
+        priority: 'interactive',
+        keyboard,
+      });
+      const record: PromptRecord = {
+        kind: this.kind,
+        requestId,
+        sessionId,
+        chatId: place.chatId,
+        threadId: place.threadId,
+        messageId: message.message_id,
+        token,
+        html,
+        ...extra,
+      };
+      await context.store.update((state) => void (state.prompts[requestId] = record));
+      context.logger('bridge').info(`Asked chat ${place.chatId} about ${this.kind} ${requestId}`);
+      context.statusChanged();
+      return record;
+    } catch (error) {
+      context
+        .logger('telegram')
+        .error(`Could not show ${this.kind} ${requestId}: ${toError(error).message}`);
+      await context.buttons.revoke(token);
+      return undefined;
+    }
+  }
+
+  /** Runs the phone's answer; meanwhile OpenCode's echo of it is not taken for a desk answer. */
+  async whileAnswering<T>(requestId: string, answer: () => Promise<T>): Promise<T> {
+    this.answering.add(requestId);
+    try {
+      return await answer();
+    } finally {
+      this.answering.delete(requestId);
+    }
+  }
+
+  /** Updates the prompt's message (text and buttons) in place. */
+  async update(record: PromptRecord, html: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
+    try {
+      await this.context.messenger.edit(
+        { chatId: record.chatId, threadId: record.threadId },
+        record.messageId,
+        `prompt:${record.chatId}:${record.messageId}`,
+        () => html,
+        { priority: 'interactive', keyboard },
+      );
+    } catch (error) {
+      this.context.logger('telegram').warn(`Could not update a prompt: ${toError(error).message}`);
+    }
+  }
+
+  async save(record: PromptRecord): Promise<void> {
+    await this.context.store.update((state) => void (state.prompts[record.requestId] = record));
+  }
+
+  /** Ends a prompt: shows the outcome under its text, removes the buttons, forgets the request. */
+  async settle(requestId: string, outcomeHtml: string): Promise<void> {
+    const record = this.get(requestId) ?? (await this.showing.get(requestId));
+    if (!record) return;
+    await this.context.store.update((state) => void delete state.prompts[requestId]);
+    await this.context.buttons.revoke(record.token);
+    this.context.statusChanged();
+    await this.update(record, `${record.html}\n\n${outcomeHtml}`);
+  }
+
+  /** OpenCode says the request was answered; if the phone did not answer it, the desk did. */
+  async answeredElsewhere(requestId: string, outcomeHtml: string): Promise<void> {
+    if (this.answering.has(requestId)) return;
+    await this.settle(requestId, outcomeHtml);
+  }
+
+  /** After a reconnect: prompts whose request is no longer pending were answered meanwhile. */
+  async forgetAllBut(pendingIds: ReadonlySet<string>, outcomeHtml: string): Promise<void> {
+    for (const record of this.all()) {
+      if (!pendingIds.has(record.requestId)) await this.settle(record.requestId, outcomeHtml);
+    }
+  }
+}

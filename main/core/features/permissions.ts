@@ -1,0 +1,144 @@
+// Permission requests as one message with Once / Always / Reject buttons. The tap replies to
+// OpenCode, answers the callback (no endless spinner) and shows the decision in place of the
+// buttons. Answered at the desk instead? The phone's prompt says so.
+import type { Context } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { BridgeContext, Feature } from '../context';
+import { OpencodeHttpError, toError } from '../errors';
+import { callbackData, type ButtonPress } from '../interaction/buttons';
+import type { PermissionReply, PermissionRequest } from '../opencode/types';
+import { escapeHtml } from '../telegram/format';
+import { PendingPrompts } from './pending-prompts';
+
+const REPLIES: Record<string, PermissionReply> = { o: 'once', a: 'always', r: 'reject' };
+
+const OUTCOME: Record<PermissionReply, string> = {
+  once: '✅ <b>Allowed once</b>',
+  always: '✅ <b>Always allowed</b>',
+  reject: '❌ <b>Rejected</b>',
+};
+
+export const NO_LONGER_VALID = 'This prompt is no longer valid.';
+
+export function permissionsFeature(context: BridgeContext): Feature {
+  const prompts = new PendingPrompts(context, 'permission');
+
+  const show = (request: PermissionRequest): void => {
+    void prompts.show(request.id, request.sessionID, (token) => ({
+      html: describePermission(request, directoryOf(request.sessionID)),
+      keyboard: permissionKeyboard(token),
+    }));
+  };
+
+  const directoryOf = (sessionId: string): string | undefined =>
+    context.chats.all().find((c) => c.sessionId === sessionId)?.directory;
+
+  return {
+    buttonKinds: ['permission'],
+
+    onEvent(event) {
+      if (event.type === 'permission.asked') show(event.properties);
+      if (event.type === 'permission.replied') {
+        const reply = event.properties.reply as PermissionReply;
+        void prompts.answeredElsewhere(
+          event.properties.requestID,
+          `${OUTCOME[reply] ?? escapeHtml(reply)} <i>(answered at the desk)</i>`,
+        );
+      }
+    },
+
+    async onConnected() {
+      const pending = await context.client.pendingPermissions();
+      await prompts.forgetAllBut(
+        new Set(pending.map((p) => p.id)),
+        '<i>Answered elsewhere while the bridge was away.</i>',
+      );
+      for (const request of pending) show(request);
+    },
+
+    waitingSessions: () => prompts.all().map((p) => p.sessionId),
+
+    async onButton(ctx: Context, press: ButtonPress) {
+      const requestId = press.record.payload['requestId'] as string;
+      const reply = REPLIES[press.arg];
+      const record = prompts.get(requestId);
+      if (!reply || !record) {
+        await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+        return;
+      }
+      try {
+        await prompts.whileAnswering(requestId, () =>
+          context.client.replyPermission(requestId, reply),
+        );
+      } catch (error) {
+        if (error instanceof OpencodeHttpError && error.status === 404) {
+          await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+          await prompts.settle(requestId, '<i>This request had already ended.</i>');
+          return;
+        }
+        await ctx.answerCallbackQuery({
+          text: `OpenCode did not take the answer: ${toError(error).message}`.slice(0, 200),
+        });
+        return;
+      }
+      await ctx.answerCallbackQuery({
+        text: OUTCOME[reply].replace(/<[^>]+>/g, '').replace(/^\S+ /u, ''),
+      });
+      context.logger('bridge').info(`Permission ${requestId} answered from the phone: ${reply}`);
+      await prompts.settle(requestId, OUTCOME[reply]);
+    },
+  };
+}
+
+export function permissionKeyboard(token: string): InlineKeyboardMarkup {
+  return {
+    inline_keyboard: [
+      [
+        { text: '✅ Once', callback_data: callbackData(token, 'o') },
+        { text: '♾️ Always', callback_data: callbackData(token, 'a') },
+        { text: '❌ Reject', callback_data: callbackData(token, 'r') },
+      ],
+    ],
+  };
+}
+
+const VERBS: Record<string, string> = {
+  bash: 'run a command',
+  edit: 'change files',
+  write: 'write files',
+  read: 'read files',
+  webfetch: 'fetch a web page',
+  websearch: 'search the web',
+  external_directory: 'work outside the project',
+  task: 'start a sub-agent',
+  doom_loop: 'keep repeating the same call',
+};
+
+/** What the agent wants, in words: the tool, the command or paths, and the project. */
+export function describePermission(
+  request: PermissionRequest,
+  directory: string | undefined,
+): string {
+  const verb = VERBS[request.permission] ?? `use ${request.permission}`;
+  const lines = [`🔐 <b>The agent wants to ${escapeHtml(verb)}</b>`];
+  const command =
+    typeof request.metadata?.['command'] === 'string' ? request.metadata['command'] : undefined;
+  const targets = command ? [command] : request.patterns;
+  if (targets.length > 0) {
+    const shown = targets.slice(0, 10).join('\n');
+    lines.push(
+      `<pre>${escapeHtml(shown.length > 1500 ? `${shown.slice(0, 1500)}…` : shown)}</pre>`,
+    );
+  }
+  if (directory) lines.push(`in <code>${escapeHtml(directory)}</code>`);
+  if (
+    request.always &&
+    request.always.length > 0 &&
+    !(request.always.length === 1 && request.always[0] === '*')
+  ) {
+    lines.push(
+      `<i>Always allows: ${escapeHtml(request.always.join(', '))} until OpenCode restarts.</i>`,
+    );
+  }
+  return lines.join('\n');
+}

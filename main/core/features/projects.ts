@@ -1,0 +1,93 @@
+// /projects: choose the folder the chat works in — OpenCode's known projects plus the folders in
+// BRIDGE_PROJECTS. Only listed folders can be chosen: the buttons carry a token, not a path.
+import path from 'node:path';
+import type { Context } from 'grammy';
+import type { BridgeContext, Feature } from '../context';
+import { placeOf } from '../context';
+import { toError } from '../errors';
+import { callbackData, type ButtonPress } from '../interaction/buttons';
+import { escapeHtml } from '../telegram/format';
+import { NO_LONGER_VALID } from './permissions';
+import { reply } from './prompt';
+
+export function projectsFeature(context: BridgeContext): Feature {
+  const list = async (ctx: Context): Promise<void> => {
+    const place = placeOf(ctx);
+    const chat = context.chats.get(place);
+    let known: string[] = [];
+    try {
+      known = (await context.client.projects())
+        .filter((p) => p.worktree && p.worktree !== '/')
+        .sort((a, b) => b.time.updated - a.time.updated)
+        .map((p) => p.worktree);
+    } catch (error) {
+      context
+        .logger('bridge')
+        .warn(`Could not list OpenCode's projects: ${toError(error).message}`);
+    }
+    const folders = [
+      ...new Set([
+        ...(context.settings.extraProjects ?? []),
+        context.settings.defaultProject,
+        ...known,
+      ]),
+    ];
+    const token = await context.buttons.register({
+      kind: 'project',
+      chatId: place.chatId,
+      payload: { folders },
+    });
+    await reply(
+      context,
+      place,
+      `Current project: <code>${escapeHtml(chat.directory)}</code>\nChoose a folder:`,
+      undefined,
+      {
+        inline_keyboard: folders.slice(0, 30).map((folder, i) => [
+          {
+            text: `${folder === chat.directory ? '✓ ' : ''}${path.basename(folder) || folder} — ${shortPath(folder)}`,
+            callback_data: callbackData(token, String(i)),
+          },
+        ]),
+      },
+    );
+  };
+
+  const choose = async (ctx: Context, press: ButtonPress): Promise<void> => {
+    const folders = press.record.payload['folders'] as string[];
+    const folder = folders[Number(press.arg)];
+    if (!folder) {
+      await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+      return;
+    }
+    const place = placeOf(ctx);
+    await context.chats.update(place, (c) => {
+      if (c.directory !== folder) c.sessionId = undefined;
+      c.directory = folder;
+    });
+    await context.buttons.revoke(press.token);
+    await ctx.answerCallbackQuery({ text: `Project: ${path.basename(folder)}`.slice(0, 200) });
+    context.logger('bridge').info(`Chat ${place.chatId} → project ${folder}`);
+    context.statusChanged();
+    await reply(
+      context,
+      place,
+      `📁 Now in <code>${escapeHtml(folder)}</code>. Send a message to start a new session here, or /sessions to continue one.`,
+    );
+  };
+
+  return {
+    commands: [{ command: 'projects', description: 'Choose the project folder to work in' }],
+    buttonKinds: ['project'],
+    install(bot) {
+      bot.command('projects', list);
+    },
+    onButton: choose,
+  };
+}
+
+function shortPath(folder: string): string {
+  const home = process.env['HOME'];
+  const shown = home && folder.startsWith(home) ? `~${folder.slice(home.length)}` : folder;
+  return shown.length > 40 ? `…${shown.slice(-39)}` : shown;
+}

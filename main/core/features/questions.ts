@@ -1,0 +1,239 @@
+// The agent's questions as buttons: one question at a time, its options as buttons (toggles and a
+// Done button where several may be chosen), a typed answer where custom answers are allowed, and
+// Skip to decline. All answers go back in one `POST /question/:id/reply`.
+import type { Context } from 'grammy';
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
+import type { BridgeContext, Feature } from '../context';
+import { OpencodeHttpError, toError } from '../errors';
+import { callbackData, type ButtonPress } from '../interaction/buttons';
+import type { QuestionRequest } from '../opencode/types';
+import type { PromptRecord } from '../state-store';
+import { escapeHtml } from '../telegram/format';
+import type { Place } from '../telegram/messenger';
+import { NO_LONGER_VALID } from './permissions';
+import { PendingPrompts } from './pending-prompts';
+
+type Question = QuestionRequest['questions'][number];
+
+/** The questions of each open request, kept in memory; re-read from OpenCode after a restart. */
+const MAX_LABEL = 60;
+
+export function questionsFeature(context: BridgeContext): Feature {
+  const prompts = new PendingPrompts(context, 'question');
+  const requests = new Map<string, QuestionRequest>();
+
+  const show = (request: QuestionRequest): void => {
+    requests.set(request.id, request);
+    void prompts.show(request.id, request.sessionID, (token) => ({
+      html: renderQuestion(request, 0, []),
+      keyboard: questionKeyboard(token, request, 0, []),
+      extra: { answers: [], current: 0 },
+    }));
+  };
+
+  const finish = async (record: PromptRecord, ctx: Context | undefined): Promise<void> => {
+    const answers = record.answers ?? [];
+    try {
+      await prompts.whileAnswering(record.requestId, () =>
+        context.client.replyQuestion(record.requestId, answers),
+      );
+    } catch (error) {
+      await ctx?.answerCallbackQuery({
+        text:
+          error instanceof OpencodeHttpError && error.status === 404
+            ? NO_LONGER_VALID
+            : `OpenCode did not take the answer: ${toError(error).message}`.slice(0, 200),
+      });
+      if (error instanceof OpencodeHttpError && error.status === 404) {
+        await prompts.settle(record.requestId, '<i>This question had already ended.</i>');
+      }
+      return;
+    }
+    await ctx?.answerCallbackQuery({ text: 'Answered' });
+    context.logger('bridge').info(`Question ${record.requestId} answered from the phone.`);
+    requests.delete(record.requestId);
+    await prompts.settle(
+      record.requestId,
+      `✅ <b>Answered:</b> ${escapeHtml(answers.map((a) => a.join(', ') || '—').join(' · '))}`,
+    );
+  };
+
+  /** Records the answer to the current question and moves on (or replies when it was the last). */
+  const answerCurrent = async (
+    record: PromptRecord,
+    labels: string[],
+    ctx: Context | undefined,
+  ): Promise<void> => {
+    const request = requests.get(record.requestId);
+    const current = record.current ?? 0;
+    const answers = [...(record.answers ?? [])];
+    answers[current] = labels;
+    const next: PromptRecord = { ...record, answers, current: current + 1 };
+    if (!request || next.current! >= request.questions.length) {
+      await finish(next, ctx);
+      return;
+    }
+    await prompts.save(next);
+    await ctx?.answerCallbackQuery();
+    await prompts.update(
+      next,
+      renderQuestion(request, next.current!, []),
+      questionKeyboard(record.token, request, next.current!, []),
+    );
+  };
+
+  return {
+    buttonKinds: ['question'],
+
+    onEvent(event) {
+      if (event.type === 'question.asked') show(event.properties);
+      if (event.type === 'question.replied' || event.type === 'question.rejected') {
+        requests.delete(event.properties.requestID);
+        const outcome =
+          event.type === 'question.rejected'
+            ? '⏭ <b>Skipped</b> <i>(at the desk)</i>'
+            : `✅ <b>Answered at the desk:</b> ${escapeHtml((event.properties.answers ?? []).map((a) => a.join(', ')).join(' · '))}`;
+        void prompts.answeredElsewhere(event.properties.requestID, outcome);
+      }
+    },
+
+    async onConnected() {
+      const pending = await context.client.pendingQuestions();
+      for (const request of pending) requests.set(request.id, request);
+      await prompts.forgetAllBut(
+        new Set(pending.map((q) => q.id)),
+        '<i>Answered elsewhere while the bridge was away.</i>',
+      );
+      for (const request of pending) show(request);
+    },
+
+    waitingSessions: () => prompts.all().map((p) => p.sessionId),
+
+    async onButton(ctx: Context, press: ButtonPress) {
+      const requestId = press.record.payload['requestId'] as string;
+      const record = prompts.get(requestId);
+      const request = requests.get(requestId);
+      const [indexText, choice] = press.arg.split('.');
+      if (
+        !record ||
+        !request ||
+        Number(indexText) !== (record.current ?? 0) ||
+        choice === undefined
+      ) {
+        await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+        return;
+      }
+      const current = record.current ?? 0;
+      const question = request.questions[current];
+      if (!question) return;
+      if (choice === 's') {
+        try {
+          await prompts.whileAnswering(requestId, () => context.client.rejectQuestion(requestId));
+        } catch (error) {
+          await ctx.answerCallbackQuery({
+            text: `OpenCode did not take the answer: ${toError(error).message}`.slice(0, 200),
+          });
+          return;
+        }
+        await ctx.answerCallbackQuery({ text: 'Skipped' });
+        requests.delete(requestId);
+        await prompts.settle(requestId, '⏭ <b>Skipped</b>');
+        return;
+      }
+      const selected = record.answers?.[current] ?? [];
+      if (choice === 'd') {
+        await answerCurrent(record, selected, ctx);
+        return;
+      }
+      const option = question.options[Number(choice)];
+      if (!option) {
+        await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+        return;
+      }
+      if (!question.multiple) {
+        await answerCurrent(record, [option.label], ctx);
+        return;
+      }
+      // Several choices: toggle, and wait for Done.
+      const toggled = selected.includes(option.label)
+        ? selected.filter((l) => l !== option.label)
+        : [...selected, option.label];
+      const answers = [...(record.answers ?? [])];
+      answers[current] = toggled;
+      const next = { ...record, answers };
+      await prompts.save(next);
+      await ctx.answerCallbackQuery();
+      await prompts.update(
+        next,
+        renderQuestion(request, current, toggled),
+        questionKeyboard(record.token, request, current, toggled),
+      );
+    },
+
+    /** A typed message answers the open question of this chat, where custom answers are allowed. */
+    async onText(_ctx: Context, place: Place, text: string) {
+      const record = prompts
+        .all()
+        .find((p) => p.chatId === place.chatId && p.threadId === place.threadId);
+      const request = record && requests.get(record.requestId);
+      const question = request?.questions[record?.current ?? 0];
+      if (!record || !question || question.custom === false) return false;
+      await answerCurrent(record, [text], undefined);
+      return true;
+    },
+  };
+}
+
+export function renderQuestion(
+  request: QuestionRequest,
+  index: number,
+  selected: readonly string[],
+): string {
+  const question = request.questions[index];
+  if (!question) return '';
+  const lines = [`❓ <b>${escapeHtml(question.header || 'The agent asks')}</b>`];
+  if (request.questions.length > 1)
+    lines[0] += ` <i>(${index + 1} of ${request.questions.length})</i>`;
+  lines.push(escapeHtml(question.question));
+  const described = question.options.filter((o) => o.description);
+  if (described.length > 0) {
+    lines.push(
+      '',
+      ...question.options.map(
+        (o) =>
+          `• <b>${escapeHtml(o.label)}</b>${o.description ? ` — ${escapeHtml(o.description)}` : ''}`,
+      ),
+    );
+  }
+  const hints: string[] = [];
+  if (question.multiple) hints.push('Choose any, then Done.');
+  if (question.custom !== false) hints.push('Or type your own answer.');
+  if (selected.length > 0) hints.push(`Chosen: ${escapeHtml(selected.join(', '))}`);
+  if (hints.length > 0) lines.push('', `<i>${hints.join(' ')}</i>`);
+  return lines.join('\n');
+}
+
+export function questionKeyboard(
+  token: string,
+  request: QuestionRequest,
+  index: number,
+  selected: readonly string[],
+): InlineKeyboardMarkup {
+  const question: Question | undefined = request.questions[index];
+  const rows: InlineKeyboardButton[][] = (question?.options ?? []).map((option, i) => [
+    {
+      text: `${question?.multiple && selected.includes(option.label) ? '☑️ ' : ''}${clip(option.label)}`,
+      callback_data: callbackData(token, `${index}.${i}`),
+    },
+  ]);
+  const last: InlineKeyboardButton[] = [];
+  if (question?.multiple)
+    last.push({ text: '✔️ Done', callback_data: callbackData(token, `${index}.d`) });
+  last.push({ text: '⏭ Skip', callback_data: callbackData(token, `${index}.s`) });
+  rows.push(last);
+  return { inline_keyboard: rows };
+}
+
+function clip(label: string): string {
+  return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
+}

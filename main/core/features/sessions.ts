@@ -1,0 +1,250 @@
+// /sessions, /new, /abort (/stop) and /status: pick up a session started at the desk, start a fresh
+// one, stop the running turn, and see where things stand.
+import type { Context } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
+import type { BridgeContext, Feature } from '../context';
+import { placeOf } from '../context';
+import { toError } from '../errors';
+import { callbackData, type ButtonPress } from '../interaction/buttons';
+import type { MessageWithParts, Session } from '../opencode/types';
+import { escapeHtml, markdownToTelegramHtml, splitTelegramHtml } from '../telegram/format';
+import type { Place } from '../telegram/messenger';
+import { TurnModel } from '../turn/turn-model';
+import { NO_LONGER_VALID } from './permissions';
+import { reply } from './prompt';
+
+const LIST_LIMIT = 10;
+
+export function sessionsFeature(context: BridgeContext): Feature {
+  const log = context.logger('bridge');
+
+  const listSessions = async (ctx: Context): Promise<void> => {
+    const place = placeOf(ctx);
+    const chat = context.chats.get(place);
+    let sessions: Session[];
+    let busy: Record<string, unknown>;
+    try {
+      [sessions, busy] = await Promise.all([
+        context.client.listSessions(chat.directory, LIST_LIMIT),
+        context.client.sessionStatus(),
+      ]);
+    } catch (error) {
+      await reply(
+        context,
+        place,
+        `⚠️ Could not list sessions: ${escapeHtml(toError(error).message)}`,
+      );
+      return;
+    }
+    if (sessions.length === 0) {
+      await reply(
+        context,
+        place,
+        `No sessions yet in <code>${escapeHtml(chat.directory)}</code>. Send a message or /new to start one.`,
+      );
+      return;
+    }
+    const token = await context.buttons.register({
+      kind: 'session',
+      chatId: place.chatId,
+      payload: { sessionIds: sessions.map((s) => s.id) },
+    });
+    const now = context.now();
+    const rows: InlineKeyboardButton[][] = sessions.map((s, i) => [
+      {
+        text: `${s.id === chat.sessionId ? '✓ ' : ''}${busy[s.id] ? '⏳ ' : ''}${clip(s.title, 40)} · ${age(now - s.time.updated)}`,
+        callback_data: callbackData(token, String(i)),
+      },
+    ]);
+    await reply(
+      context,
+      place,
+      `Sessions in <code>${escapeHtml(chat.directory)}</code> — newest first:`,
+      undefined,
+      {
+        inline_keyboard: rows,
+      },
+    );
+  };
+
+  const switchTo = async (ctx: Context, press: ButtonPress): Promise<void> => {
+    const ids = press.record.payload['sessionIds'] as string[];
+    const sessionId = ids[Number(press.arg)];
+    const place = placeOf(ctx);
+    if (!sessionId) {
+      await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+      return;
+    }
+    let session: Session;
+    let messages: MessageWithParts[];
+    try {
+      [session, messages] = await Promise.all([
+        context.client.getSession(sessionId),
+        context.client.messages(sessionId, 20),
+      ]);
+    } catch (error) {
+      await ctx.answerCallbackQuery({
+        text: `Could not open that session: ${toError(error).message}`.slice(0, 200),
+      });
+      return;
+    }
+    await context.chats.update(place, (c) => {
+      c.sessionId = session.id;
+      c.directory = session.directory;
+    });
+    await context.buttons.revoke(press.token);
+    await ctx.answerCallbackQuery({ text: `Switched to ${session.title}`.slice(0, 200) });
+    log.info(`Chat ${place.chatId} → session ${session.id}`);
+    context.statusChanged();
+    const messageId = ctx.callbackQuery?.message?.message_id;
+    if (messageId !== undefined) {
+      await context.messenger
+        .edit(
+          place,
+          messageId,
+          `sessions:${place.chatId}:${messageId}`,
+          () => `Now in <b>${escapeHtml(session.title)}</b>`,
+          {
+            priority: 'interactive',
+          },
+        )
+        .catch(() => undefined);
+    }
+    await showLastAnswer(place, session, messages);
+    const status: Record<string, unknown> = await context.client.sessionStatus().catch(() => ({}));
+    if (status[session.id]) context.turns.start(session.id, place, context.now());
+  };
+
+  const showLastAnswer = async (
+    place: Place,
+    session: Session,
+    messages: MessageWithParts[],
+  ): Promise<void> => {
+    const lastUser = [...messages].reverse().find((m) => m.info.role === 'user');
+    const answer = lastUser
+      ? TurnModel.fromMessages(session.id, lastUser.info.time.created, messages).answer
+      : '';
+    const header = `📂 <b>${escapeHtml(session.title)}</b> in <code>${escapeHtml(session.directory)}</code>`;
+    if (!answer) {
+      await reply(context, place, `${header}\n<i>No answer yet. Send a message to continue.</i>`);
+      return;
+    }
+    const chunks = splitTelegramHtml(
+      `${header}\n\nLast answer:\n\n${markdownToTelegramHtml(answer)}`,
+    );
+    for (const chunk of chunks) await reply(context, place, chunk);
+  };
+
+  const newSession = async (ctx: Context): Promise<void> => {
+    const place = placeOf(ctx);
+    const chat = context.chats.get(place);
+    const title = typeof ctx.match === 'string' && ctx.match.trim() ? ctx.match.trim() : undefined;
+    try {
+      const session = await context.client.createSession(chat.directory, title);
+      await context.chats.update(place, (c) => {
+        c.sessionId = session.id;
+      });
+      log.info(`Chat ${place.chatId} → new session ${session.id} (/new)`);
+      context.statusChanged();
+      await reply(
+        context,
+        place,
+        `🆕 New session <b>${escapeHtml(session.title)}</b> in <code>${escapeHtml(session.directory)}</code>. Send a message to start.`,
+      );
+    } catch (error) {
+      await reply(
+        context,
+        place,
+        `⚠️ Could not create a session: ${escapeHtml(toError(error).message)}`,
+      );
+    }
+  };
+
+  const abort = async (ctx: Context): Promise<void> => {
+    const place = placeOf(ctx);
+    const chat = context.chats.get(place);
+    if (!chat.sessionId || !context.turns.isBusy(chat.sessionId)) {
+      await reply(context, place, 'Nothing is running.');
+      return;
+    }
+    try {
+      await context.client.abort(chat.sessionId);
+      log.info(`Chat ${place.chatId} stopped session ${chat.sessionId}`);
+      await reply(context, place, '⏹ Stopping the agent…');
+    } catch (error) {
+      await reply(
+        context,
+        place,
+        `⚠️ Could not stop the agent: ${escapeHtml(toError(error).message)}`,
+      );
+    }
+  };
+
+  const status = async (ctx: Context): Promise<void> => {
+    const place = placeOf(ctx);
+    const chat = context.chats.get(place);
+    const lines = [`📁 Project: <code>${escapeHtml(chat.directory)}</code>`];
+    try {
+      if (chat.sessionId) {
+        const [session, busy] = await Promise.all([
+          context.client.getSession(chat.sessionId),
+          context.client.sessionStatus(),
+        ]);
+        const state = busy[session.id];
+        const tokens = session.tokens
+          ? session.tokens.input + session.tokens.output + session.tokens.reasoning
+          : 0;
+        lines.push(
+          `💬 Session: <b>${escapeHtml(session.title)}</b> <code>${escapeHtml(session.id)}</code>`,
+          `⚙️ State: ${state ? (state.type === 'retry' ? `retrying (attempt ${state.attempt})` : 'working') : 'idle'}`,
+          `🧠 Model: ${escapeHtml(chat.model ? `${chat.model.providerID}/${chat.model.modelID}` : session.model ? `${session.model.providerID}/${session.model.id}` : 'default')}`,
+          `🤖 Agent: ${escapeHtml(chat.agent ?? session.agent ?? 'build')}`,
+          `📊 ${tokens.toLocaleString('en-US')} tokens · $${(session.cost ?? 0).toFixed(4)}`,
+        );
+      } else {
+        lines.push('💬 Session: none yet. Send a message or /new.');
+        if (chat.model)
+          lines.push(`🧠 Model: ${escapeHtml(`${chat.model.providerID}/${chat.model.modelID}`)}`);
+        if (chat.agent) lines.push(`🤖 Agent: ${escapeHtml(chat.agent)}`);
+      }
+      lines.push(`💭 Reasoning: ${chat.showReasoning ? 'shown' : 'hidden'}`);
+      const health = await context.client.health();
+      lines.push(
+        `🔌 OpenCode ${escapeHtml(health.version)} at <code>${escapeHtml(context.client.baseUrl)}</code>`,
+      );
+    } catch (error) {
+      lines.push(`⚠️ ${escapeHtml(toError(error).message)}`);
+    }
+    await reply(context, place, lines.join('\n'));
+  };
+
+  return {
+    commands: [
+      { command: 'sessions', description: 'Recent sessions of this project; pick one to continue' },
+      { command: 'new', description: 'Start a new session: /new [title]' },
+      { command: 'abort', description: 'Stop the running turn' },
+      { command: 'status', description: 'Project, session, model, agent, tokens and cost' },
+    ],
+    buttonKinds: ['session'],
+    install(bot) {
+      bot.command('sessions', listSessions);
+      bot.command('new', newSession);
+      bot.command(['abort', 'stop'], abort);
+      bot.command('status', status);
+    },
+    onButton: switchTo,
+  };
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function age(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} d ago`;
+}

@@ -1,0 +1,96 @@
+// Routes OpenCode's events to the turns the phone is watching: one LiveTurn per busy session that
+// a chat follows, whether the turn was started from the phone or from the TUI at the desk.
+import type { ChatDirectory } from '../chats';
+import type { Logger } from '../log';
+import type { OpencodeClient } from '../opencode/client';
+import type { OpencodeEvent } from '../opencode/types';
+import type { Messenger, Place } from '../telegram/messenger';
+import { LiveTurn } from './live-turn';
+
+export interface TurnRegistryDeps {
+  messenger: Messenger;
+  client: OpencodeClient;
+  chats: ChatDirectory;
+  log: Logger;
+  now: () => number;
+  onChange: () => void;
+}
+
+export class TurnRegistry {
+  private readonly turns = new Map<string, LiveTurn>();
+
+  constructor(private readonly deps: TurnRegistryDeps) {}
+
+  isBusy(sessionId: string): boolean {
+    return this.turns.has(sessionId);
+  }
+
+  get(sessionId: string): LiveTurn | undefined {
+    return this.turns.get(sessionId);
+  }
+
+  /** A turn the phone started: its reply message answers the user's message. */
+  start(sessionId: string, place: Place, startedAt: number, replyTo?: number): LiveTurn {
+    const existing = this.turns.get(sessionId);
+    if (existing) return existing;
+    const { chats } = this.deps;
+    const turn = new LiveTurn({
+      messenger: this.deps.messenger,
+      client: this.deps.client,
+      log: this.deps.log,
+      place,
+      sessionId,
+      startedAt,
+      replyTo,
+      renderOptions: () => ({ showReasoning: chats.get(place).showReasoning === true }),
+      now: this.deps.now,
+    });
+    this.turns.set(sessionId, turn);
+    this.deps.onChange();
+    return turn;
+  }
+
+  onEvent(event: OpencodeEvent, sessionId: string): void {
+    let turn = this.turns.get(sessionId);
+    if (!turn) {
+      // A turn started elsewhere (the TUI at the desk) in a session a chat follows: show it too.
+      if (event.type !== 'session.status' || event.properties.status.type !== 'busy') return;
+      const [place] = this.deps.chats.placesOf(sessionId);
+      if (!place) return;
+      turn = this.start(sessionId, place, this.deps.now());
+    }
+    turn.apply(event);
+    // OpenCode sends idle twice after an abort or error: the first one ends the turn.
+    if (event.type === 'session.idle') this.finish(turn);
+  }
+
+  /** After a (re)connect, turns whose session went idle meanwhile are finished from storage. */
+  resync(busySessions: ReadonlySet<string>): void {
+    for (const turn of [...this.turns.values()]) {
+      if (!busySessions.has(turn.sessionId)) this.finish(turn);
+    }
+    for (const sessionId of busySessions) {
+      if (this.turns.has(sessionId)) continue;
+      const [place] = this.deps.chats.placesOf(sessionId);
+      if (place) this.start(sessionId, place, this.deps.now());
+    }
+  }
+
+  private finish(turn: LiveTurn): void {
+    if (this.turns.get(turn.sessionId) !== turn) return;
+    this.turns.delete(turn.sessionId);
+    this.deps.onChange();
+    void turn
+      .finish()
+      .then(() => this.deps.log.info(`Turn in session ${turn.sessionId} delivered.`));
+  }
+
+  sessions(): string[] {
+    return [...this.turns.keys()];
+  }
+
+  clear(): void {
+    for (const turn of this.turns.values()) turn.dispose();
+    this.turns.clear();
+  }
+}
