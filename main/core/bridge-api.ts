@@ -18,6 +18,8 @@ export interface BridgeSettings {
   extraProjects?: readonly string[] | undefined;
   stateDir: string;
   editIntervalMs: number;
+  /** A message older than this when the bridge reads it is not run without a tap (default 10 min). */
+  stalePromptMs?: number | undefined;
 }
 
 export interface BridgeHost {

@@ -19,6 +19,8 @@ import { projectsFeature } from './features/projects';
 import { reply, sendPrompt } from './features/prompt';
 import { questionsFeature } from './features/questions';
 import { sessionsFeature } from './features/sessions';
+import { staleFeature } from './features/stale';
+import { topicsFeature } from './features/topics';
 import { ButtonRegistry } from './interaction/buttons';
 import type { LogHub, Logger } from './log';
 import { createLogHub } from './log';
@@ -43,6 +45,7 @@ export interface BridgeDeps {
 }
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+const HANDLED_UPDATES_KEPT = 200;
 
 export function createBridge(settings: BridgeSettings, deps: BridgeDeps = {}): Bridge {
   return new Bridge(settings, deps);
@@ -143,6 +146,7 @@ export class Bridge implements BridgeHost {
       client,
       chats,
       log: this.hub.logger('turn'),
+      store: this.store,
       now: this.now,
       onChange: () => this.refreshSessions(),
     });
@@ -234,8 +238,19 @@ export class Bridge implements BridgeHost {
       log: tgLog,
       initialOffset: this.store.current.telegramOffset,
       allowedUpdates: ALLOWED_UPDATES,
-      handle: (update: Update) => bot.handleUpdate(update),
-      saveOffset: (offset) => this.store.update((state) => void (state.telegramOffset = offset)),
+      handle: async (update: Update) => {
+        // Telegram may deliver an update again if its confirmation was lost: run it only once.
+        if (this.store.current.handledUpdates.includes(update.update_id)) {
+          tgLog.info(`Skipped update ${update.update_id}: it was handled before.`);
+          return;
+        }
+        await bot.handleUpdate(update);
+      },
+      saveOffset: (offset) =>
+        this.store.update((state) => {
+          state.telegramOffset = offset;
+          state.handledUpdates = [...state.handledUpdates, offset - 1].slice(-HANDLED_UPDATES_KEPT);
+        }),
       onState: (state) => {
         if (state.kind === 'polling') {
           if (this.current.telegram.kind !== 'connected') {
@@ -305,12 +320,15 @@ export class Bridge implements BridgeHost {
     });
 
     const files = filesFeature(context);
+    const stale = staleFeature(context);
     this.features = [
+      stale,
       sessionsFeature(context),
       projectsFeature(context),
       modelsFeature(context),
       diffFeature(context),
       reasoningFeature(context),
+      topicsFeature(context),
       permissionsFeature(context),
       questionsFeature(context),
       files,
@@ -346,6 +364,11 @@ export class Bridge implements BridgeHost {
       for (const feature of this.features) {
         if (await feature.onText?.(ctx, place, text)) return;
       }
+      if (
+        messageId !== undefined &&
+        (await stale.holdIfStale(place, text, messageId, ctx.msg?.date ?? 0))
+      )
+        return;
       await sendPrompt(context, place, [...files.take(place), { type: 'text', text }], messageId);
     });
 

@@ -11,13 +11,19 @@ export class ChatDirectory {
   ) {}
 
   get(place: Place): ChatState {
-    return (
-      this.store.current.chats[chatKey(place.chatId, place.threadId)] ?? {
-        chatId: place.chatId,
-        threadId: place.threadId,
-        directory: this.defaultProject,
-      }
-    );
+    const own = this.store.current.chats[chatKey(place.chatId, place.threadId)];
+    if (own) return own;
+    // A new forum topic starts from what the group's General topic works on.
+    const general =
+      place.threadId === undefined ? undefined : this.store.current.chats[chatKey(place.chatId)];
+    return {
+      chatId: place.chatId,
+      threadId: place.threadId,
+      directory: general?.directory ?? this.defaultProject,
+      model: general?.model,
+      agent: general?.agent,
+      showReasoning: general?.showReasoning,
+    };
   }
 
   async update(place: Place, change: (chat: ChatState) => void): Promise<ChatState> {

@@ -48,6 +48,7 @@ export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
       ? path.resolve(ctx.cwd, env['BRIDGE_STATE_DIR'] as string)
       : defaultStateDir(ctx),
     editIntervalMs: parseInterval(env['BRIDGE_EDIT_INTERVAL_MS']),
+    stalePromptMs: parseStaleAge(env['BRIDGE_STALE_PROMPT_MS']),
   };
 }
 
@@ -80,6 +81,18 @@ function parsePort(raw: string | undefined): number {
     );
   }
   return port;
+}
+
+function parseStaleAge(raw: string | undefined): number | undefined {
+  const value = nonEmpty(raw);
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1000) {
+    throw new ConfigError(
+      `BRIDGE_STALE_PROMPT_MS must be a whole number of milliseconds, at least 1000, not ${JSON.stringify(value)}.`,
+    );
+  }
+  return ms;
 }
 
 function parseInterval(raw: string | undefined): number {

@@ -20,6 +20,8 @@ export interface ChatState {
   model?: ModelChoice | undefined;
   agent?: string | undefined;
   showReasoning?: boolean | undefined;
+  /** Forum topics only: the topic's name as last set, to follow OpenCode's retitling. */
+  topicName?: string | undefined;
 }
 
 /** What an inline button stands for. callback_data carries only `token`, never the request. */
@@ -48,6 +50,16 @@ export interface PromptRecord {
   current?: number | undefined;
 }
 
+/** A turn whose reply message is on the phone, so a restarted bridge can finish it. */
+export interface InFlightTurn {
+  sessionId: string;
+  chatId: number;
+  threadId?: number | undefined;
+  messageId: number;
+  startedAt: number;
+  replyTo?: number | undefined;
+}
+
 export interface PersistedState {
   version: 1;
   /** The next getUpdates offset: every update below it was handled. */
@@ -57,6 +69,10 @@ export interface PersistedState {
   buttons: Record<string, ButtonRecord>;
   /** Open permission and question prompts, by OpenCode request id. */
   prompts: Record<string, PromptRecord>;
+  /** Turns in progress, by session id. */
+  turns: Record<string, InFlightTurn>;
+  /** The last update ids handled, so a redelivered update is not run twice. */
+  handledUpdates: number[];
 }
 
 export const emptyState = (): PersistedState => ({
@@ -64,6 +80,8 @@ export const emptyState = (): PersistedState => ({
   chats: {},
   buttons: {},
   prompts: {},
+  turns: {},
+  handledUpdates: [],
 });
 
 export function chatKey(chatId: number, threadId?: number): string {

@@ -20,11 +20,18 @@ export interface Bench {
 }
 
 export async function startBench(
-  options: { telegram?: Parameters<typeof startFakeTelegram>[0] } = {},
+  options: {
+    telegram?: Parameters<typeof startFakeTelegram>[0];
+    /** Deep-merged over the bench's OpenCode config (e.g. a second model). */
+    opencodeConfig?: Record<string, unknown>;
+  } = {},
 ): Promise<Bench> {
   const model = await startModelServer();
   const [opencode, telegram] = await Promise.all([
-    startOpencode({ modelBaseUrl: model.baseUrl }),
+    startOpencode({
+      modelBaseUrl: model.baseUrl,
+      ...(options.opencodeConfig ? { config: options.opencodeConfig } : {}),
+    }),
     startFakeTelegram(options.telegram ?? {}),
   ]);
   telegram.addPrivateChat(OWNER);

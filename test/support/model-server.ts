@@ -7,6 +7,7 @@
 //   (no directive)                       → "You said: <text>" in a few chunks
 //   [[stream chars=N tps=T md=1]]        → streamedText(N, {md}) at ≈T tokens/s (1 token ≈ 4 chars)
 //   [[say:TEXT]]                         → exactly TEXT (TEXT must not contain "]]")
+//   [[reason:THOUGHT]]                   → THOUGHT as `delta.reasoning_content`, then REASONED_REPLY
 //   [[bash:COMMAND]]                     → tool call to `bash`, then "Ran COMMAND."
 //   [[edit:PATH]]                        → tool call to `write` (EDIT_CONTENT), then "Edited PATH."
 //   [[read:PATH]]                        → tool call to `read`, then "Read PATH."
@@ -24,6 +25,8 @@ import type { AddressInfo } from 'node:net';
 export const MODEL_ID = 'm1';
 export const DEFAULT_TITLE = 'Test session';
 export const EDIT_CONTENT = 'hello from the scripted model\n';
+/** The answer text of a `[[reason:…]]` turn, after its reasoning. */
+export const REASONED_REPLY = 'Answer after thinking.';
 
 export interface QuestionSpec {
   question: string;
@@ -64,6 +67,7 @@ export const prompts = {
   stream: (chars: number, opts: { tps?: number; md?: boolean } = {}): string =>
     `[[stream chars=${chars}${opts.tps !== undefined ? ` tps=${opts.tps}` : ''}${opts.md === true ? ' md=1' : ''}]]`,
   say: (text: string): string => `[[say:${text}]]`,
+  reason: (thought: string): string => `[[reason:${thought}]]`,
   bash: (command: string): string => `[[bash:${command}]]`,
   edit: (path: string): string => `[[edit:${path}]]`,
   read: (path: string): string => `[[read:${path}]]`,
@@ -118,6 +122,8 @@ export function expectedReply(prompt: string, opts: { answers?: string[][] } = {
       return streamedText(num(d.opts['chars'], 200), { md: d.opts['md'] === '1' });
     case 'say':
       return d.arg;
+    case 'reason':
+      return REASONED_REPLY;
     case 'bash':
       return `Ran ${d.arg}.`;
     case 'edit':
@@ -316,6 +322,8 @@ interface Plan {
   status?: number;
   errorBody?: unknown;
   text?: string;
+  /** Streamed as `delta.reasoning_content` before the text. */
+  reasoning?: string;
   toolCall?: { name: string; args: Record<string, unknown> };
   /** chars per chunk and ms between chunks */
   chunkChars: number;
@@ -391,6 +399,8 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
       }
       case 'say':
         return { kind: 'say', text: d.arg, ...fast };
+      case 'reason':
+        return { kind: 'reason', reasoning: d.arg, text: REASONED_REPLY, ...fast };
       case 'bash':
         return toolStep(
           'bash',
@@ -584,6 +594,13 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
       }
       completionChars = toolCall.args.length;
     } else {
+      const reasoning = p.reasoning ?? '';
+      for (let i = 0; i < reasoning.length; i += p.chunkChars) {
+        if (i > 0 && p.intervalMs > 0) await sleep(p.intervalMs);
+        if (gone()) return;
+        send({ reasoning_content: reasoning.slice(i, i + p.chunkChars) }, null);
+      }
+      completionChars += reasoning.length;
       const text = p.text ?? '';
       for (let i = 0; i < text.length; i += p.chunkChars) {
         if (i > 0 && p.intervalMs > 0) await sleep(p.intervalMs);
@@ -593,7 +610,7 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
         }
         send({ content: text.slice(i, i + p.chunkChars) }, null);
       }
-      completionChars = text.length;
+      completionChars += text.length;
     }
     const completionTokens = Math.ceil(completionChars / 4);
     send({}, finishReason, {

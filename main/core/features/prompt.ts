@@ -78,7 +78,7 @@ export async function reply(
   context: BridgeContext,
   place: Place,
   html: string,
-  replyTo?: number  ,
+  replyTo?: number,
   keyboard?: Parameters<BridgeContext['messenger']['send']>[2]['keyboard'],
 ): Promise<number | undefined> {
   try {

@@ -68,7 +68,7 @@ export class OpencodeClient {
     return this.request('GET', '/global/health');
   }
 
-  createSession(directory: string, title?: string  ): Promise<Session> {
+  createSession(directory: string, title?: string): Promise<Session> {
     return this.request('POST', '/session', { directory, body: title ? { title } : {} });
   }
 

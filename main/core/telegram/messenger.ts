@@ -113,6 +113,17 @@ export class Messenger {
     });
   }
 
+  /** Any other message-producing call for a chat (topics, deletions), paced like the rest. */
+  call<T>(chatId: number, priority: SendOptions['priority'], run: () => Promise<T>): Promise<T> {
+    return this.outbox.enqueue({
+      key: `call:${++uniqueJobId}`,
+      chatId,
+      countsTowardChat: true,
+      priority,
+      run,
+    });
+  }
+
   /** "typing…" for the next 5 s; not charged to the chat's message budget. */
   typing(place: Place): Promise<void> {
     return this.outbox

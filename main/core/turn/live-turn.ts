@@ -21,13 +21,17 @@ export interface LiveTurnDeps {
   replyTo?: number | undefined;
   renderOptions: () => RenderOptions;
   now?: () => number;
+  /** Resuming a turn whose reply message already exists (after a bridge restart). */
+  existingMessageId?: number | undefined;
+  /** Called once the reply message exists, so the turn can be persisted. */
+  onMessageId?: ((messageId: number) => void) | undefined;
 }
 
 const TYPING_EVERY_MS = 4_500;
 const FINAL_MESSAGES_TO_READ = 50;
 
 export class LiveTurn {
-  readonly model: TurnModel;
+  model: TurnModel;
   private readonly messageId: Promise<number | undefined>;
   private editQueued = false;
   /** What the live message shows now, so an unchanged render costs no Telegram call. */
@@ -40,19 +44,26 @@ export class LiveTurn {
     this.now = deps.now ?? Date.now;
     this.model = new TurnModel(deps.sessionId, deps.startedAt);
     this.shown = renderLive(this.model, deps.renderOptions());
-    this.messageId = deps.messenger
-      .send(deps.place, this.shown, {
-        priority: 'interactive',
-        replyToMessageId: deps.replyTo,
-        silent: true,
-      })
-      .then(
-        (message) => message.message_id,
-        (error: unknown) => {
-          deps.log.error(`Could not send the reply message: ${(error as Error).message}`);
-          return undefined;
-        },
-      );
+    this.messageId =
+      deps.existingMessageId !== undefined
+        ? Promise.resolve(deps.existingMessageId)
+        : deps.messenger
+            .send(deps.place, this.shown, {
+              priority: 'interactive',
+              replyToMessageId: deps.replyTo,
+              silent: true,
+            })
+            .then(
+              (message) => {
+                deps.onMessageId?.(message.message_id);
+                return message.message_id;
+              },
+              (error: unknown) => {
+                deps.log.error(`Could not send the reply message: ${(error as Error).message}`);
+                return undefined;
+              },
+            );
+    if (deps.existingMessageId !== undefined) this.shown = undefined;
     void deps.messenger.typing(deps.place);
     this.typingTimer = setInterval(() => void deps.messenger.typing(deps.place), TYPING_EVERY_MS);
     this.typingTimer.unref?.();
@@ -60,6 +71,33 @@ export class LiveTurn {
 
   get sessionId(): string {
     return this.deps.sessionId;
+  }
+
+  get startedAt(): number {
+    return this.deps.startedAt;
+  }
+
+  get replyTo(): number | undefined {
+    return this.deps.replyTo;
+  }
+
+  /**
+   * Re-reads what the turn produced so far from OpenCode's storage: after a reconnect or a restart
+   * the events in between are gone for good, and the live message should not fall behind.
+   */
+  async catchUp(): Promise<void> {
+    if (this.finished) return;
+    try {
+      const messages = await this.deps.client.messages(this.deps.sessionId, FINAL_MESSAGES_TO_READ);
+      const fresh = TurnModel.fromMessages(this.deps.sessionId, this.deps.startedAt, messages);
+      fresh.status = this.model.status.type === 'idle' ? { type: 'busy' } : this.model.status;
+      this.model = fresh;
+      this.requestEdit();
+    } catch (error) {
+      this.deps.log.warn(
+        `Catching up on session ${this.deps.sessionId} failed: ${(error as Error).message}`,
+      );
+    }
   }
 
   get place(): Place {
@@ -126,7 +164,10 @@ export class LiveTurn {
       }
       for (const chunk of rest)
         await messenger.send(place, chunk, { priority: 'final', silent: true });
-      await messenger.send(place, renderNotice(final, this.now()), {
+      const notice = final.interrupted
+        ? `⚠️ Interrupted: OpenCode stopped before the turn finished; above is what it had produced.`
+        : renderNotice(final, this.now());
+      await messenger.send(place, notice, {
         priority: 'final',
         replyToMessageId: this.deps.replyTo,
       });

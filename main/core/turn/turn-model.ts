@@ -28,6 +28,8 @@ export class TurnModel {
   status: SessionStatus = { type: 'busy' };
   error: MessageError | undefined;
   aborted = false;
+  /** Read back from storage, the last answer never completed: OpenCode died mid-turn. */
+  interrupted = false;
 
   constructor(
     readonly sessionId: string,
@@ -48,6 +50,9 @@ export class TurnModel {
       for (const part of parts) model.applyPart(part);
     }
     model.status = { type: 'idle' };
+    const last = [...model.assistants.values()].at(-1);
+    model.interrupted =
+      last !== undefined && last.time.completed === undefined && !last.error && !model.aborted;
     return model;
   }
 

@@ -1,6 +1,7 @@
 // Routes OpenCode's events to the turns the phone is watching: one LiveTurn per busy session that
 // a chat follows, whether the turn was started from the phone or from the TUI at the desk.
 import type { ChatDirectory } from '../chats';
+import type { InFlightTurn, StateStore } from '../state-store';
 import type { Logger } from '../log';
 import type { OpencodeClient } from '../opencode/client';
 import type { OpencodeEvent } from '../opencode/types';
@@ -12,6 +13,7 @@ export interface TurnRegistryDeps {
   client: OpencodeClient;
   chats: ChatDirectory;
   log: Logger;
+  store: StateStore;
   now: () => number;
   onChange: () => void;
 }
@@ -30,10 +32,16 @@ export class TurnRegistry {
   }
 
   /** A turn the phone started: its reply message answers the user's message. */
-  start(sessionId: string, place: Place, startedAt: number, replyTo?: number): LiveTurn {
+  start(
+    sessionId: string,
+    place: Place,
+    startedAt: number,
+    replyTo?: number,
+    existingMessageId?: number,
+  ): LiveTurn {
     const existing = this.turns.get(sessionId);
     if (existing) return existing;
-    const { chats } = this.deps;
+    const { chats, store } = this.deps;
     const turn = new LiveTurn({
       messenger: this.deps.messenger,
       client: this.deps.client,
@@ -42,8 +50,21 @@ export class TurnRegistry {
       sessionId,
       startedAt,
       replyTo,
+      existingMessageId,
       renderOptions: () => ({ showReasoning: chats.get(place).showReasoning === true }),
       now: this.deps.now,
+      // Persisted as soon as the reply exists: a bridge killed mid-turn finishes it after restart.
+      onMessageId: (messageId) => {
+        const record: InFlightTurn = {
+          sessionId,
+          chatId: place.chatId,
+          threadId: place.threadId,
+          messageId,
+          startedAt,
+          replyTo,
+        };
+        void store.update((state) => void (state.turns[sessionId] = record));
+      },
     });
     this.turns.set(sessionId, turn);
     this.deps.onChange();
@@ -72,8 +93,21 @@ export class TurnRegistry {
     for (const sessionId of busySessions) {
       if (this.turns.has(sessionId)) continue;
       const [place] = this.deps.chats.placesOf(sessionId);
-      if (place) this.start(sessionId, place, this.deps.now());
+      if (place) void this.adopt(sessionId, place);
     }
+  }
+
+  /** A followed session found busy after a reconnect: show its turn from its start. */
+  private async adopt(sessionId: string, place: Place): Promise<void> {
+    let startedAt = this.deps.now();
+    try {
+      const messages = await this.deps.client.messages(sessionId, 20);
+      const lastUser = messages.filter((m) => m.info.role === 'user').at(-1);
+      if (lastUser) startedAt = lastUser.info.time.created;
+    } catch {
+      // Without history the turn shows what arrives from now on.
+    }
+    if (!this.turns.has(sessionId)) await this.start(sessionId, place, startedAt).catchUp();
   }
 
   private finish(turn: LiveTurn): void {

@@ -1,0 +1,78 @@
+// One forum topic per session in a forum supergroup: a session opened from the phone gets a topic
+// of its own named after it, its output goes there, and the topic follows OpenCode's retitling.
+// The General topic works like a private chat.
+import type { Context } from 'grammy';
+import type { BridgeContext, Feature } from '../context';
+import { toError } from '../errors';
+import type { Session } from '../opencode/types';
+import type { Place } from '../telegram/messenger';
+
+/** Telegram's limit for a topic name. */
+const TOPIC_NAME_MAX = 128;
+
+export function isForum(ctx: Context): boolean {
+  return ctx.chat?.type === 'supergroup' && ctx.chat.is_forum === true;
+}
+
+export function topicName(title: string): string {
+  const name = title.trim() || 'OpenCode session';
+  return name.length > TOPIC_NAME_MAX ? `${name.slice(0, TOPIC_NAME_MAX - 1)}…` : name;
+}
+
+/** The topic that shows `session` in this group, creating it (and binding it) when there is none. */
+export async function topicFor(
+  context: BridgeContext,
+  chatId: number,
+  session: Session,
+): Promise<Place> {
+  const existing = context.chats
+    .all()
+    .find((c) => c.chatId === chatId && c.threadId !== undefined && c.sessionId === session.id);
+  if (existing) return { chatId, threadId: existing.threadId };
+  const name = topicName(session.title);
+  const topic = await context.messenger.call(chatId, 'interactive', () =>
+    context.api.createForumTopic(chatId, name),
+  );
+  const place = { chatId, threadId: topic.message_thread_id };
+  await context.chats.update(place, (c) => {
+    c.sessionId = session.id;
+    c.directory = session.directory;
+    c.topicName = name;
+  });
+  context
+    .logger('bridge')
+    .info(`Opened session ${session.id} in topic ${topic.message_thread_id} of chat ${chatId}`);
+  context.statusChanged();
+  return place;
+}
+
+export function topicsFeature(context: BridgeContext): Feature {
+  const rename = async (sessionId: string, title: string): Promise<void> => {
+    const name = topicName(title);
+    for (const chat of context.chats.all()) {
+      if (chat.sessionId !== sessionId || chat.threadId === undefined || chat.topicName === name)
+        continue;
+      const place = { chatId: chat.chatId, threadId: chat.threadId };
+      await context.chats.update(place, (c) => {
+        c.topicName = name;
+      });
+      try {
+        await context.messenger.call(chat.chatId, 'final', () =>
+          context.api.editForumTopic(chat.chatId, chat.threadId as number, { name }),
+        );
+      } catch (error) {
+        context
+          .logger('telegram')
+          .warn(`Could not rename topic ${chat.threadId}: ${toError(error).message}`);
+      }
+    }
+  };
+
+  return {
+    onEvent(event, sessionId) {
+      if (event.type === 'session.updated' && sessionId && event.properties.info.title) {
+        void rename(sessionId, event.properties.info.title);
+      }
+    },
+  };
+}

@@ -1,0 +1,521 @@
+// Permissions and questions end to end: the real OpenCode asks, the phone (fake Telegram) answers
+// through the headless bridge, and OpenCode's own record says what the answer did.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BridgeProcess } from '../support/bridge-process';
+import type { FakeUser, MessageView } from '../support/fake-telegram';
+import { expectedReply, prompts } from '../support/model-server';
+import type { Bench } from './bench';
+import {
+  OWNER,
+  STRANGER,
+  botMessages,
+  bridgeEnv,
+  startBench,
+  startConnectedBridge,
+  tempDir,
+} from './bench';
+
+let bench: Bench;
+const bridges: BridgeProcess[] = [];
+
+beforeAll(async () => {
+  bench = await startBench();
+}, 120_000);
+afterEach(async () => {
+  await Promise.all(bridges.splice(0).map((b) => b.stop()));
+});
+afterAll(async () => bench?.close());
+
+const TURN_MS = 60_000;
+const NO_LONGER_VALID = 'This prompt is no longer valid.';
+
+interface Pending {
+  id: string;
+  sessionID: string;
+  permission?: string;
+  metadata?: { command?: string };
+  questions?: unknown[];
+}
+
+interface ToolPart {
+  type: string;
+  tool?: string;
+  state?: { status: string; output?: string; error?: string; metadata?: Record<string, unknown> };
+}
+
+async function run(stateDir: string): Promise<BridgeProcess> {
+  const bridge = await startConnectedBridge(bridgeEnv(bench, stateDir));
+  bridges.push(bridge);
+  return bridge;
+}
+
+async function stop(bridge: BridgeProcess): Promise<void> {
+  bridges.splice(bridges.indexOf(bridge), 1);
+  expect((await bridge.stop()).code).toBe(0);
+}
+
+/** Each test works in a fresh state dir, so a fresh session; only its own messages count. */
+function since(first: number): (pattern?: RegExp) => MessageView[] {
+  return (pattern) =>
+    botMessages(bench.telegram, OWNER.id, pattern).filter((m) => m.messageId > first);
+}
+
+function lastMessageId(): number {
+  return bench.telegram.messages(OWNER.id).at(-1)?.messageId ?? 0;
+}
+
+async function sessionOf(stateDir: string): Promise<string> {
+  const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
+  return state.chats[String(OWNER.id)].sessionId as string;
+}
+
+const buttonsOf = (m: MessageView): Array<{ text: string; data: string }> =>
+  (m.replyMarkup?.inline_keyboard ?? [])
+    .flat()
+    .map((b) => ({ text: b.text, data: 'callback_data' in b ? (b.callback_data ?? '') : '' }));
+
+function press(m: MessageView, label: string | RegExp, from: FakeUser = OWNER): string {
+  const button = buttonsOf(m).find((b) =>
+    typeof label === 'string' ? b.text.includes(label) : label.test(b.text),
+  );
+  if (!button) throw new Error(`no button ${label} on message ${m.messageId}: ${m.text}`);
+  return bench.telegram.userPressesButton({
+    from,
+    chatId: m.chatId,
+    messageId: m.messageId,
+    data: button.data,
+  });
+}
+
+/** A bot message with a button carrying any data: what a tampering client could send back. */
+async function forgedButton(chatId: number, data: string): Promise<MessageView> {
+  const { telegram } = bench;
+  const response = await fetch(`${telegram.apiRoot}/bot${telegram.token}/sendMessage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      chat_id: chatId,
+      text: 'forged',
+      reply_markup: { inline_keyboard: [[{ text: 'press me', callback_data: data }]] },
+    }),
+  });
+  const body = (await response.json()) as { result: { message_id: number } };
+  return telegram.message(chatId, body.result.message_id)!;
+}
+
+async function waitForAnswer(callbackQueryId: string): Promise<string | undefined> {
+  const answer = await bench.telegram.waitFor(
+    () => bench.telegram.callbackAnswers().find((a) => a.callbackQueryId === callbackQueryId),
+    { timeoutMs: 15_000 },
+  );
+  return answer.text;
+}
+
+async function pending(kind: 'permission' | 'question', sessionId: string): Promise<Pending[]> {
+  const all = await bench.opencode.json<Pending[]>(`/${kind}`);
+  return all.filter((p) => p.sessionID === sessionId);
+}
+
+async function waitForPending(
+  kind: 'permission' | 'question',
+  sessionId: string,
+): Promise<Pending> {
+  const deadline = Date.now() + TURN_MS;
+  for (;;) {
+    const [first] = await pending(kind, sessionId);
+    if (first) return first;
+    if (Date.now() > deadline) throw new Error(`no pending ${kind} for ${sessionId}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function toolParts(sessionId: string, tool: string): Promise<ToolPart[]> {
+  const history = await bench.opencode.json<Array<{ parts: ToolPart[] }>>(
+    `/session/${sessionId}/message`,
+  );
+  return history.flatMap((m) => m.parts).filter((p) => p.type === 'tool' && p.tool === tool);
+}
+
+async function userTexts(sessionId: string): Promise<string[]> {
+  const history = await bench.opencode.json<
+    Array<{ info: { role: string }; parts: Array<{ type: string; text?: string }> }>
+  >(`/session/${sessionId}/message`);
+  return history
+    .filter((m) => m.info.role === 'user')
+    .flatMap((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.text ?? ''));
+}
+
+/** Sends a prompt and waits for the one prompt message the agent's request raises. */
+async function ask(
+  text: string,
+  marker: RegExp,
+): Promise<{ first: number; mine: (p?: RegExp) => MessageView[]; prompt: MessageView }> {
+  const first = lastMessageId();
+  const mine = since(first);
+  bench.telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text });
+  const prompt = await bench.telegram.waitFor(() => mine(marker)[0], { timeoutMs: TURN_MS });
+  return { first, mine, prompt };
+}
+
+const turnEnded = (mine: (p?: RegExp) => MessageView[]) =>
+  bench.telegram.waitFor(() => mine(/^(✅ Done|⚠️|⏹)/u)[0], { timeoutMs: TURN_MS });
+
+const current = (m: MessageView): MessageView => bench.telegram.message(m.chatId, m.messageId)!;
+
+describe('permissions', () => {
+  it('asks once with Once / Always / Reject; Once runs the command and the answer arrives', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    const command = 'echo approved-once';
+    const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
+    const sessionId = await sessionOf(stateDir);
+    const request = await waitForPending('permission', sessionId);
+
+    // One message saying what the agent wants: the tool, the command, the project.
+    expect(prompt.text).toBe(
+      `🔐 The agent wants to run a command\n${command}\nin ${bench.opencode.dirs.project}\n` +
+        'Always allows: echo * until OpenCode restarts.',
+    );
+    const buttons = buttonsOf(prompt);
+    expect(buttons.map((b) => b.text)).toEqual(['✅ Once', '♾️ Always', '❌ Reject']);
+    for (const b of buttons) {
+      expect(Buffer.byteLength(b.data)).toBeLessThanOrEqual(64);
+      expect(b.data).toMatch(/^[A-Za-z0-9_-]{12}:[oar]$/);
+      expect(b.data).not.toContain(request.id);
+    }
+
+    const query = press(prompt, 'Once');
+    expect(await waitForAnswer(query)).toBe('Allowed once');
+    await bench.telegram.waitFor(() => mine().some((m) => m.text === expectedReply(prompts.bash(command))), {
+      timeoutMs: TURN_MS,
+    });
+    await turnEnded(mine);
+
+    // The prompt shows the decision and has no buttons left; it is still the only prompt.
+    const settled = current(prompt);
+    expect(settled.text).toBe(`${prompt.text}\n\nAllowed once`);
+    expect(settled.replyMarkup).toBeUndefined();
+    expect(mine(/^🔐/u)).toHaveLength(1);
+
+    const [bash] = await toolParts(sessionId, 'bash');
+    expect(bash?.state?.status).toBe('completed');
+    expect(bash?.state?.output).toContain('approved-once');
+    expect(await pending('permission', sessionId)).toEqual([]);
+  });
+
+  it('Reject makes the tool fail and ends the turn without the final answer', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    const command = 'echo never-runs';
+    const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
+    const sessionId = await sessionOf(stateDir);
+
+    const query = press(prompt, 'Reject');
+    expect(await waitForAnswer(query)).toBe('Rejected');
+    await turnEnded(mine);
+    await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\nRejected`);
+
+    const [bash] = await toolParts(sessionId, 'bash');
+    expect(bash?.state?.status).toBe('error');
+    expect(bash?.state?.output ?? '').not.toContain('never-runs');
+    expect(mine().some((m) => m.text === expectedReply(prompts.bash(command)))).toBe(false);
+    expect(await pending('permission', sessionId)).toEqual([]);
+  });
+
+  it('Always allows the command pattern: the same kind of command later runs without asking', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    // `printf *` is only ever used here: "always" lasts until OpenCode restarts.
+    const { mine, prompt } = await ask(prompts.bash('printf always-one'), /^🔐/u);
+    expect(prompt.text).toContain('Always allows: printf *');
+    const query = press(prompt, 'Always');
+    expect(await waitForAnswer(query)).toBe('Always allowed');
+    await turnEnded(mine);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\nAlways allowed`);
+
+    const before = mine().length;
+    bench.telegram.userSendsText({
+      from: OWNER,
+      chatId: OWNER.id,
+      text: prompts.bash('printf always-two'),
+    });
+    await bench.telegram.waitFor(
+      () => mine().some((m) => m.text === expectedReply(prompts.bash('printf always-two'))),
+      { timeoutMs: TURN_MS },
+    );
+    expect(mine().slice(before).filter((m) => /^🔐/u.test(m.text ?? ''))).toEqual([]);
+  });
+
+  it('answers a forged, unknown, used or malformed button with "no longer valid" and does nothing', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    const first = await ask(prompts.bash('echo first'), /^🔐/u);
+    const usedData = buttonsOf(first.prompt)[0]!.data;
+    await waitForAnswer(press(first.prompt, 'Once'));
+    await turnEnded(first.mine);
+
+    const { prompt } = await ask(prompts.bash('echo second'), /^🔐/u);
+    const sessionId = await sessionOf(stateDir);
+    const request = await waitForPending('permission', sessionId);
+    const token = buttonsOf(prompt)[0]!.data.split(':')[0]!;
+    const forgeries = [
+      usedData, // already used
+      'AAAAAAAAAAAA:o', // unknown token
+      `${request.id}:o`, // the request id itself
+      `${token}:x`, // a real token with an argument it never carries
+      'garbage',
+    ];
+    for (const data of forgeries) {
+      const forged = await forgedButton(OWNER.id, data);
+      const query = press(forged, 'press me');
+      expect(await waitForAnswer(query), data).toBe(NO_LONGER_VALID);
+    }
+    // OpenCode got no reply: the request is still pending and the prompt still has its buttons.
+    expect((await pending('permission', sessionId)).map((p) => p.id)).toEqual([request.id]);
+    expect(buttonsOf(current(prompt))).toHaveLength(3);
+    await waitForAnswer(press(prompt, 'Reject'));
+  });
+
+  it('keeps the button mapping across a bridge restart without sending the prompt twice', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    const bridge = await run(stateDir);
+    const command = 'echo after-restart';
+    const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
+    await stop(bridge);
+    await run(stateDir);
+
+    const query = press(prompt, 'Once');
+    expect(await waitForAnswer(query)).toBe('Allowed once');
+    const sessionId = await sessionOf(stateDir);
+    const deadline = Date.now() + TURN_MS;
+    while ((await toolParts(sessionId, 'bash'))[0]?.state?.status !== 'completed') {
+      if (Date.now() > deadline) throw new Error('bash never completed');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\nAllowed once`);
+    expect(mine(/^🔐/u)).toHaveLength(1);
+  });
+
+  it('shows an answer given at the desk on the phone', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    const command = 'echo from-the-desk';
+    const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
+    const sessionId = await sessionOf(stateDir);
+    const request = await waitForPending('permission', sessionId);
+
+    await bench.opencode.json(`/permission/${request.id}/reply`, {
+      method: 'POST',
+      body: { reply: 'once' },
+    });
+    await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined, {
+      timeoutMs: 15_000,
+    });
+    expect(current(prompt).text).toBe(`${prompt.text}\n\nAllowed once (answered at the desk)`);
+    await bench.telegram.waitFor(
+      () => mine().some((m) => m.text === expectedReply(prompts.bash(command))),
+      { timeoutMs: TURN_MS },
+    );
+    expect(mine(/^🔐/u)).toHaveLength(1);
+
+    // The phone's old buttons are dead now.
+    const forged = await forgedButton(OWNER.id, buttonsOf(prompt)[0]!.data);
+    expect(await waitForAnswer(press(forged, 'press me'))).toBe(NO_LONGER_VALID);
+  });
+
+  it('after a restart, settles prompts answered meanwhile and shows requests asked meanwhile', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    const bridge = await run(stateDir);
+    const answered = await ask(prompts.bash('echo answered-while-away'), /^🔐/u);
+    const sessionId = await sessionOf(stateDir);
+    const first = await waitForPending('permission', sessionId);
+    await stop(bridge);
+
+    // While the bridge is away: the desk answers the first request and the agent asks again.
+    await bench.opencode.json(`/permission/${first.id}/reply`, {
+      method: 'POST',
+      body: { reply: 'once' },
+    });
+    await bench.opencode.json(`/session/${sessionId}/prompt_async`, {
+      method: 'POST',
+      body: { parts: [{ type: 'text', text: prompts.bash('echo asked-while-away') }] },
+    });
+    let second: Pending | undefined;
+    const deadline = Date.now() + TURN_MS;
+    while (!second) {
+      second = (await pending('permission', sessionId)).find(
+        (p) => p.metadata?.command === 'echo asked-while-away',
+      );
+      if (Date.now() > deadline) throw new Error('second permission never asked');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    await run(stateDir);
+    const prompt = await bench.telegram.waitFor(
+      () => answered.mine(/^🔐 The agent wants to run a command\necho asked-while-away/u)[0],
+      { timeoutMs: 15_000 },
+    );
+    await bench.telegram.waitFor(() => current(answered.prompt).replyMarkup === undefined);
+    expect(current(answered.prompt).text).toBe(
+      `${answered.prompt.text}\n\nAnswered elsewhere while the bridge was away.`,
+    );
+
+    const query = press(prompt, 'Once');
+    expect(await waitForAnswer(query)).toBe('Allowed once');
+    await bench.telegram.waitFor(
+      () =>
+        answered
+          .mine()
+          .some((m) => m.text === expectedReply(prompts.bash('echo asked-while-away'))),
+      { timeoutMs: TURN_MS },
+    );
+    expect(answered.mine(/^🔐/u)).toHaveLength(2);
+  });
+
+  it('ignores a stranger’s button presses: no effect and no answer', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    const bridge = await run(stateDir);
+    const { prompt } = await ask(prompts.bash('echo stranger-danger'), /^🔐/u);
+    const sessionId = await sessionOf(stateDir);
+    const request = await waitForPending('permission', sessionId);
+    const answersBefore = bench.telegram.callbackAnswers().length;
+
+    // In his own chat, with the owner's real callback data…
+    const forged = await forgedButton(STRANGER.id, buttonsOf(prompt)[0]!.data);
+    press(forged, 'press me', STRANGER);
+    // …and on the owner's own prompt.
+    press(prompt, 'Once', STRANGER);
+    await bridge.waitForLine(/Ignored an update from user 6666.*\n?/);
+    const owner = press(prompt, 'Reject');
+    expect(await waitForAnswer(owner)).toBe('Rejected');
+
+    // The owner's press came after both, so both were already dropped: no answers, no reply.
+    expect(bench.telegram.callbackAnswers().slice(answersBefore).map((a) => a.callbackQueryId)).toEqual([
+      owner,
+    ]);
+    expect(bridge.lines.filter((l) => l.includes('Ignored an update from user 6666'))).toHaveLength(
+      2,
+    );
+    const [bash] = await toolParts(sessionId, 'bash');
+    expect(bash?.state?.status).toBe('error');
+    expect(await pending('permission', sessionId)).toEqual([]);
+    expect(request.id).toMatch(/^per/);
+  });
+});
+
+describe('questions', () => {
+  it('shows the options as buttons; a tap answers and the final answer arrives', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    const text = prompts.question();
+    const { mine, prompt } = await ask(text, /^❓/u);
+    expect(prompt.text).toBe(
+      '❓ Color\nWhich color do you prefer?\n\n• Red — The color red\n• Blue — The color blue\n\nOr type your own answer.',
+    );
+    expect(buttonsOf(prompt).map((b) => b.text)).toEqual(['Red', 'Blue', '⏭ Skip']);
+    for (const b of buttonsOf(prompt)) expect(Buffer.byteLength(b.data)).toBeLessThanOrEqual(64);
+
+    const query = press(prompt, 'Blue');
+    expect(await waitForAnswer(query)).toBe('Answered');
+    await bench.telegram.waitFor(
+      () => mine().some((m) => m.text === expectedReply(text, { answers: [['Blue']] })),
+      { timeoutMs: TURN_MS },
+    );
+    expect(current(prompt).text).toBe(`${prompt.text}\n\nAnswered: Blue`);
+    expect(current(prompt).replyMarkup).toBeUndefined();
+    expect(await pending('question', await sessionOf(stateDir))).toEqual([]);
+  });
+
+  it('walks through several questions, with toggles and Done where several may be chosen', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    const text = prompts.question({ multiple: true });
+    const { mine, prompt } = await ask(text, /^❓/u);
+    expect(prompt.text).toMatch(/^❓ Color \(1 of 2\)\nWhich color do you prefer\?/u);
+
+    await waitForAnswer(press(prompt, 'Red'));
+    let shown = await bench.telegram.waitFor(() =>
+      current(prompt).text?.startsWith('❓ Pets (2 of 2)') ? current(prompt) : undefined,
+    );
+    expect(buttonsOf(shown).map((b) => b.text)).toEqual(['Cats', 'Dogs', '✔️ Done', '⏭ Skip']);
+
+    await waitForAnswer(press(shown, 'Cats'));
+    shown = await bench.telegram.waitFor(() =>
+      buttonsOf(current(prompt))[0]?.text === '☑️ Cats' ? current(prompt) : undefined,
+    );
+    await waitForAnswer(press(shown, 'Dogs'));
+    shown = await bench.telegram.waitFor(() =>
+      buttonsOf(current(prompt))[1]?.text === '☑️ Dogs' ? current(prompt) : undefined,
+    );
+    expect(shown.text).toContain('Chosen: Cats, Dogs');
+    expect(await waitForAnswer(press(shown, 'Done'))).toBe('Answered');
+
+    await bench.telegram.waitFor(
+      () =>
+        mine().some((m) => m.text === expectedReply(text, { answers: [['Red'], ['Cats', 'Dogs']] })),
+      { timeoutMs: TURN_MS },
+    );
+    expect(current(prompt).text).toMatch(/\n\nAnswered: Red · Cats, Dogs$/u);
+    expect(current(prompt).replyMarkup).toBeUndefined();
+  });
+
+  it('takes a typed message as the answer instead of sending it as a new prompt', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    const text = prompts.question();
+    const { mine, prompt } = await ask(text, /^❓/u);
+    const sessionId = await sessionOf(stateDir);
+
+    bench.telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'Blue, definitely' });
+    await bench.telegram.waitFor(
+      () => mine().some((m) => m.text === expectedReply(text, { answers: [['Blue']] })),
+      { timeoutMs: TURN_MS },
+    );
+    await turnEnded(mine);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\nAnswered: Blue, definitely`);
+    expect(await userTexts(sessionId)).toEqual([text]);
+    const [tool] = await toolParts(sessionId, 'question');
+    expect(tool?.state?.status).toBe('completed');
+    expect(tool?.state?.output).toContain('Blue, definitely');
+  });
+
+  it('Skip rejects the question and the turn ends', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    const { mine, prompt } = await ask(prompts.question(), /^❓/u);
+    const sessionId = await sessionOf(stateDir);
+
+    expect(await waitForAnswer(press(prompt, 'Skip'))).toBe('Skipped');
+    await turnEnded(mine);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\n⏭ Skipped`);
+    expect(current(prompt).replyMarkup).toBeUndefined();
+    const [tool] = await toolParts(sessionId, 'question');
+    expect(tool?.state?.status).toBe('error');
+    expect(await pending('question', sessionId)).toEqual([]);
+  });
+
+  it('shows a question answered at the desk on the phone', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    await run(stateDir);
+    const text = prompts.question();
+    const { mine, prompt } = await ask(text, /^❓/u);
+    const request = await waitForPending('question', await sessionOf(stateDir));
+
+    await bench.opencode.json(`/question/${request.id}/reply`, {
+      method: 'POST',
+      body: { answers: [['Red']] },
+    });
+    await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined, {
+      timeoutMs: 15_000,
+    });
+    expect(current(prompt).text).toBe(`${prompt.text}\n\nAnswered at the desk: Red`);
+    await bench.telegram.waitFor(
+      () => mine().some((m) => m.text === expectedReply(text, { answers: [['Red']] })),
+      { timeoutMs: TURN_MS },
+    );
+  });
+});
