@@ -29,6 +29,7 @@ afterEach(async () => {
 afterAll(async () => bench?.close());
 
 const TURN_MS = 60_000;
+const TEST_MS = 150_000;
 const NO_LONGER_VALID = 'This prompt is no longer valid.';
 
 interface Pending {
@@ -92,17 +93,26 @@ function press(m: MessageView, label: string | RegExp, from: FakeUser = OWNER): 
 /** A bot message with a button carrying any data: what a tampering client could send back. */
 async function forgedButton(chatId: number, data: string): Promise<MessageView> {
   const { telegram } = bench;
-  const response = await fetch(`${telegram.apiRoot}/bot${telegram.token}/sendMessage`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      chat_id: chatId,
-      text: 'forged',
-      reply_markup: { inline_keyboard: [[{ text: 'press me', callback_data: data }]] },
-    }),
-  });
-  const body = (await response.json()) as { result: { message_id: number } };
-  return telegram.message(chatId, body.result.message_id)!;
+  for (;;) {
+    const response = await fetch(`${telegram.apiRoot}/bot${telegram.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        chat_id: chatId,
+        text: 'forged',
+        reply_markup: { inline_keyboard: [[{ text: 'press me', callback_data: data }]] },
+      }),
+    });
+    const body = (await response.json()) as {
+      result?: { message_id: number };
+      parameters?: { retry_after?: number };
+    };
+    if (body.result) return telegram.message(chatId, body.result.message_id)!;
+    // The chat's flood limit (shared with the bridge): wait as told.
+    const wait = body.parameters?.retry_after;
+    if (wait === undefined) throw new Error(`sendMessage failed: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, wait * 1000));
+  }
 }
 
 async function waitForAnswer(callbackQueryId: string): Promise<string | undefined> {
@@ -159,12 +169,24 @@ async function ask(
   return { first, mine, prompt };
 }
 
+/** Waits for a bot message with exactly this text; on timeout, says what the chat showed. */
+async function waitForText(mine: (p?: RegExp) => MessageView[], text: string): Promise<void> {
+  await bench.telegram
+    .waitFor(() => mine().some((m) => m.text === text), { timeoutMs: TURN_MS })
+    .catch((error: Error) => {
+      const shown = mine().map((m) => JSON.stringify(m.text));
+      throw new Error(
+        `${error.message}\nwanted ${JSON.stringify(text)}; chat shows:\n${shown.join('\n')}`,
+      );
+    });
+}
+
 const turnEnded = (mine: (p?: RegExp) => MessageView[]) =>
   bench.telegram.waitFor(() => mine(/^(✅ Done|⚠️|⏹)/u)[0], { timeoutMs: TURN_MS });
 
 const current = (m: MessageView): MessageView => bench.telegram.message(m.chatId, m.messageId)!;
 
-describe('permissions', () => {
+describe('permissions', { timeout: TEST_MS }, () => {
   it('asks once with Once / Always / Reject; Once runs the command and the answer arrives', async () => {
     const stateDir = await tempDir('bridge-state-');
     await run(stateDir);
@@ -188,14 +210,12 @@ describe('permissions', () => {
 
     const query = press(prompt, 'Once');
     expect(await waitForAnswer(query)).toBe('Allowed once');
-    await bench.telegram.waitFor(() => mine().some((m) => m.text === expectedReply(prompts.bash(command))), {
-      timeoutMs: TURN_MS,
-    });
+    await waitForText(mine, expectedReply(prompts.bash(command)));
     await turnEnded(mine);
 
     // The prompt shows the decision and has no buttons left; it is still the only prompt.
     const settled = current(prompt);
-    expect(settled.text).toBe(`${prompt.text}\n\nAllowed once`);
+    expect(settled.text).toBe(`${prompt.text}\n\n✅ Allowed once`);
     expect(settled.replyMarkup).toBeUndefined();
     expect(mine(/^🔐/u)).toHaveLength(1);
 
@@ -216,7 +236,7 @@ describe('permissions', () => {
     expect(await waitForAnswer(query)).toBe('Rejected');
     await turnEnded(mine);
     await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined);
-    expect(current(prompt).text).toBe(`${prompt.text}\n\nRejected`);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\n❌ Rejected`);
 
     const [bash] = await toolParts(sessionId, 'bash');
     expect(bash?.state?.status).toBe('error');
@@ -234,7 +254,7 @@ describe('permissions', () => {
     const query = press(prompt, 'Always');
     expect(await waitForAnswer(query)).toBe('Always allowed');
     await turnEnded(mine);
-    expect(current(prompt).text).toBe(`${prompt.text}\n\nAlways allowed`);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Always allowed`);
 
     const before = mine().length;
     bench.telegram.userSendsText({
@@ -242,11 +262,12 @@ describe('permissions', () => {
       chatId: OWNER.id,
       text: prompts.bash('printf always-two'),
     });
-    await bench.telegram.waitFor(
-      () => mine().some((m) => m.text === expectedReply(prompts.bash('printf always-two'))),
-      { timeoutMs: TURN_MS },
-    );
-    expect(mine().slice(before).filter((m) => /^🔐/u.test(m.text ?? ''))).toEqual([]);
+    await waitForText(mine, expectedReply(prompts.bash('printf always-two')));
+    expect(
+      mine()
+        .slice(before)
+        .filter((m) => /^🔐/u.test(m.text ?? '')),
+    ).toEqual([]);
   });
 
   it('answers a forged, unknown, used or malformed button with "no longer valid" and does nothing', async () => {
@@ -296,7 +317,7 @@ describe('permissions', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined);
-    expect(current(prompt).text).toBe(`${prompt.text}\n\nAllowed once`);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Allowed once`);
     expect(mine(/^🔐/u)).toHaveLength(1);
   });
 
@@ -315,11 +336,8 @@ describe('permissions', () => {
     await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined, {
       timeoutMs: 15_000,
     });
-    expect(current(prompt).text).toBe(`${prompt.text}\n\nAllowed once (answered at the desk)`);
-    await bench.telegram.waitFor(
-      () => mine().some((m) => m.text === expectedReply(prompts.bash(command))),
-      { timeoutMs: TURN_MS },
-    );
+    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Allowed once (answered at the desk)`);
+    await waitForText(mine, expectedReply(prompts.bash(command)));
     expect(mine(/^🔐/u)).toHaveLength(1);
 
     // The phone's old buttons are dead now.
@@ -340,10 +358,14 @@ describe('permissions', () => {
       method: 'POST',
       body: { reply: 'once' },
     });
-    await bench.opencode.json(`/session/${sessionId}/prompt_async`, {
+    const posted = await bench.opencode.fetch(`/session/${sessionId}/prompt_async`, {
       method: 'POST',
-      body: { parts: [{ type: 'text', text: prompts.bash('echo asked-while-away') }] },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        parts: [{ type: 'text', text: prompts.bash('echo asked-while-away') }],
+      }),
     });
+    expect(posted.status).toBe(204);
     let second: Pending | undefined;
     const deadline = Date.now() + TURN_MS;
     while (!second) {
@@ -366,13 +388,7 @@ describe('permissions', () => {
 
     const query = press(prompt, 'Once');
     expect(await waitForAnswer(query)).toBe('Allowed once');
-    await bench.telegram.waitFor(
-      () =>
-        answered
-          .mine()
-          .some((m) => m.text === expectedReply(prompts.bash('echo asked-while-away'))),
-      { timeoutMs: TURN_MS },
-    );
+    await waitForText(answered.mine, expectedReply(prompts.bash('echo asked-while-away')));
     expect(answered.mine(/^🔐/u)).toHaveLength(2);
   });
 
@@ -394,9 +410,12 @@ describe('permissions', () => {
     expect(await waitForAnswer(owner)).toBe('Rejected');
 
     // The owner's press came after both, so both were already dropped: no answers, no reply.
-    expect(bench.telegram.callbackAnswers().slice(answersBefore).map((a) => a.callbackQueryId)).toEqual([
-      owner,
-    ]);
+    expect(
+      bench.telegram
+        .callbackAnswers()
+        .slice(answersBefore)
+        .map((a) => a.callbackQueryId),
+    ).toEqual([owner]);
     expect(bridge.lines.filter((l) => l.includes('Ignored an update from user 6666'))).toHaveLength(
       2,
     );
@@ -407,7 +426,7 @@ describe('permissions', () => {
   });
 });
 
-describe('questions', () => {
+describe('questions', { timeout: TEST_MS }, () => {
   it('shows the options as buttons; a tap answers and the final answer arrives', async () => {
     const stateDir = await tempDir('bridge-state-');
     await run(stateDir);
@@ -421,10 +440,7 @@ describe('questions', () => {
 
     const query = press(prompt, 'Blue');
     expect(await waitForAnswer(query)).toBe('Answered');
-    await bench.telegram.waitFor(
-      () => mine().some((m) => m.text === expectedReply(text, { answers: [['Blue']] })),
-      { timeoutMs: TURN_MS },
-    );
+    await waitForText(mine, expectedReply(text, { answers: [['Blue']] }));
     expect(current(prompt).text).toBe(`${prompt.text}\n\nAnswered: Blue`);
     expect(current(prompt).replyMarkup).toBeUndefined();
     expect(await pending('question', await sessionOf(stateDir))).toEqual([]);
@@ -454,11 +470,7 @@ describe('questions', () => {
     expect(shown.text).toContain('Chosen: Cats, Dogs');
     expect(await waitForAnswer(press(shown, 'Done'))).toBe('Answered');
 
-    await bench.telegram.waitFor(
-      () =>
-        mine().some((m) => m.text === expectedReply(text, { answers: [['Red'], ['Cats', 'Dogs']] })),
-      { timeoutMs: TURN_MS },
-    );
+    await waitForText(mine, expectedReply(text, { answers: [['Red'], ['Cats', 'Dogs']] }));
     expect(current(prompt).text).toMatch(/\n\nAnswered: Red · Cats, Dogs$/u);
     expect(current(prompt).replyMarkup).toBeUndefined();
   });
@@ -471,10 +483,7 @@ describe('questions', () => {
     const sessionId = await sessionOf(stateDir);
 
     bench.telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'Blue, definitely' });
-    await bench.telegram.waitFor(
-      () => mine().some((m) => m.text === expectedReply(text, { answers: [['Blue']] })),
-      { timeoutMs: TURN_MS },
-    );
+    await waitForText(mine, expectedReply(text, { answers: [['Blue']] }));
     await turnEnded(mine);
     expect(current(prompt).text).toBe(`${prompt.text}\n\nAnswered: Blue, definitely`);
     expect(await userTexts(sessionId)).toEqual([text]);
@@ -512,10 +521,7 @@ describe('questions', () => {
     await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined, {
       timeoutMs: 15_000,
     });
-    expect(current(prompt).text).toBe(`${prompt.text}\n\nAnswered at the desk: Red`);
-    await bench.telegram.waitFor(
-      () => mine().some((m) => m.text === expectedReply(text, { answers: [['Red']] })),
-      { timeoutMs: TURN_MS },
-    );
+    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Answered at the desk: Red`);
+    await waitForText(mine, expectedReply(text, { answers: [['Red']] }));
   });
 });

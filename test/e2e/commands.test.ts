@@ -4,7 +4,7 @@
 // a mark.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BridgeProcess } from '../support/bridge-process';
 import type { MessageView } from '../support/fake-telegram';
 import { makeGitProject } from '../support/opencode';
@@ -30,6 +30,9 @@ interface SessionInfo {
   directory: string;
 }
 
+// A turn in a folder OpenCode has not served yet boots a new instance first (5–12 s).
+vi.setConfig({ testTimeout: 120_000 });
+
 let bench: Bench;
 const bridges: BridgeProcess[] = [];
 
@@ -48,6 +51,17 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterEach(async () => {
+  // Let the bridge confirm the updates it handled (a later getUpdates offset), so the next test's
+  // bridge, which starts without a saved offset, is not handed them again.
+  const { telegram } = bench;
+  const last = telegram.updates().at(-1)?.update_id;
+  if (last !== undefined && bridges.length > 0) {
+    await telegram
+      .waitFor(() => telegram.calls('getUpdates').some((c) => Number(c.params['offset']) > last), {
+        timeoutMs: 10_000,
+      })
+      .catch(() => undefined);
+  }
   await Promise.all(bridges.splice(0).map((b) => b.stop()));
 });
 afterAll(async () => bench?.close());
@@ -114,6 +128,26 @@ async function pressData(message: MessageView, data: string): Promise<string | u
     telegram.callbackAnswers().find((a) => a.callbackQueryId === id),
   );
   return answer.text;
+}
+
+/**
+ * A button the bridge never issued, as a tampered client would send it: the fake Bot API only
+ * lets the user press buttons that exist, so the keyboard is put on a message through the API.
+ */
+async function forgedButton(data: string): Promise<MessageView> {
+  const { telegram } = bench;
+  const since = mark();
+  const response = await fetch(`${telegram.apiRoot}/bot${telegram.token}/sendMessage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      chat_id: OWNER.id,
+      text: 'forged',
+      reply_markup: { inline_keyboard: [[{ text: 'forged', callback_data: data }]] },
+    }),
+  });
+  expect(response.ok).toBe(true);
+  return waitForBot(since, /^forged$/u);
 }
 
 async function chatState(stateDir: string): Promise<{ sessionId?: string; directory: string }> {
@@ -183,8 +217,8 @@ describe('command menu and /help', () => {
     const since = mark();
     send('/help');
     const help = await waitForBot(since, /send a message and the agent/);
-    for (const command of [...expected, 'stop'])
-      expect(help.text).toMatch(new RegExp(`^/${command}\\b`, 'mu'));
+    for (const command of expected) expect(help.text).toMatch(new RegExp(`^/${command} — `, 'mu'));
+    expect(help.text).toContain('/abort — Stop the running turn (also /stop)');
   });
 });
 
@@ -200,27 +234,43 @@ describe('/projects', () => {
     const list = await waitForBot(since, /Choose a folder/);
     expect(list.text).toContain(`Current project: ${project}`);
     const labels = buttons(list).map((b) => b.text);
-    for (const folder of [extraA, extraB, project])
-      expect(labels.filter((l) => l.includes(path.basename(folder)))).toHaveLength(1);
-    expect(labels.find((l) => l.includes(path.basename(project)))).toMatch(/^✓ /u);
+    // Listed once each: the BRIDGE_PROJECTS folders first, then the default project (ticked).
+    expect(labels.slice(0, 3)).toEqual([
+      `${path.basename(extraA)} — ${extraA}`,
+      `${path.basename(extraB)} — ${extraB}`,
+      `✓ project — ${project}`,
+    ]);
+    expect(new Set(labels).size).toBe(labels.length);
 
-    // A forged button (a valid token with an index past the list, or an unknown token) does nothing.
+    // Forged buttons (the list's token with an index it never offered or a path, an unknown
+    // token) choose nothing.
     const token = buttons(list)[0]!.data.split(':')[0]!;
-    expect(await pressData(list, `${token}:99`)).toBe('This prompt is no longer valid.');
-    expect(await pressData(list, `AAAAAAAAAAAA:0`)).toBe('This prompt is no longer valid.');
-    expect(await pressData(list, `${token}:../../etc`)).toBe('This prompt is no longer valid.');
+    for (const data of [
+      `${token}:99`,
+      `${token}:`,
+      `${token}:-1`,
+      `${token}:/etc`,
+      'AAAAAAAAAAAA:0',
+    ]) {
+      const forged = await forgedButton(data);
+      expect(await pressData(forged, data)).toBe('This prompt is no longer valid.');
+    }
     expect((await chatState(stateDir)).directory).toBe(project);
 
     since = mark();
     expect(await press(list, new RegExp(path.basename(extraB)))).toBe(
       `Project: ${path.basename(extraB)}`,
     );
-    const chosen = await waitForBot(since, /^📁 Now in/u);
-    expect(chosen.text).toContain(extraB);
-    // The list's buttons are spent.
-    expect(await press(list, new RegExp(path.basename(extraA)))).toBe(
-      'This prompt is no longer valid.',
+    // The list turns into the choice: its buttons are gone.
+    await bench.telegram.waitFor(() =>
+      bench.telegram.message(OWNER.id, list.messageId)!.text?.startsWith('📁 Now in'),
     );
+    const chosen = bench.telegram.message(OWNER.id, list.messageId)!;
+    expect(chosen.text).toBe(
+      `📁 Now in ${extraB}. Send a message to start a new session here, or /sessions to continue one.`,
+    );
+    expect(chosen.replyMarkup).toBeUndefined();
+    expect((await chatState(stateDir)).directory).toBe(extraB);
 
     since = mark();
     send('hello from the new folder');
@@ -238,12 +288,12 @@ describe('/projects', () => {
     const ticked = buttons(again).filter((b) => b.text.startsWith('✓ '));
     expect(ticked).toHaveLength(1);
     expect(ticked[0]!.text).toContain(path.basename(extraB));
-    expect(buttons(again).filter((b) => b.text.includes(path.basename(extraB)))).toHaveLength(1);
+    expect(buttons(again).filter((b) => b.text.endsWith(` — ${extraB}`))).toHaveLength(1);
   });
 });
 
 describe('/sessions', () => {
-  it('continues on the phone a task started at the desk, and streams later desk turns to the phone', async () => {
+  it('continues on the phone a task started at the desk: pick it, see its last answer, carry on', async () => {
     const { opencode } = bench;
     const { stateDir } = await run();
     const project = opencode.dirs.project;
@@ -284,11 +334,17 @@ describe('/sessions', () => {
     await waitForTurnEnd(since);
     expect(botSince(since).at(-2)!.text).toBe(expectedReply('carry on from the phone'));
     expect(await userTexts(desk.id)).toEqual([deskText, 'carry on from the phone']);
+  });
 
-    // Back at the desk: a turn in the followed session streams to the phone.
+  it('streams to the phone a turn started at the desk in the session the chat follows', async () => {
+    const { stateDir } = await run();
+    let since = mark();
+    send('start on the phone');
+    await waitForTurnEnd(since);
+    const sessionId = await sessionOf(stateDir);
+
     since = mark();
-    const again = prompts.say('Finished at the desk, shown on the phone.');
-    await deskPrompt(desk.id, again);
+    await deskPrompt(sessionId, prompts.say('Finished at the desk, shown on the phone.'));
     const notice = await waitForTurnEnd(since);
     expect(notice.text).toMatch(/^✅ Done in \d+ s/u);
     expect(botSince(since).map((m) => m.text)).toEqual([
@@ -336,7 +392,7 @@ describe('/abort and /status', () => {
     // The model is streaming: the live message shows its first words.
     await waitForBot(since, /tick \d/u);
     send('/stop');
-    const notice = await waitForTurnEnd(since, 20_000);
+    const notice = await waitForBot(since, /^(✅|⚠️|⏹ Stopped)/u, 20_000);
     expect(notice.text).toMatch(/^⏹ Stopped after \d+ s\.$/u);
     // Let a second idle (OpenCode sends two after an abort) arrive, then check nothing else came.
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -406,8 +462,17 @@ describe('/model and /agent', () => {
     let since = mark();
     send('/model');
     const list = await waitForBot(since, /^Model for this chat/u);
-    expect(buttons(list).map((b) => b.text)).toEqual(['Local · M1', 'Local · M2', '✓ Default']);
+    expect(buttons(list).map((b) => b.text)).toEqual([
+      'Local · M1',
+      'Local · M2',
+      '✓ Default (local/m1)',
+    ]);
     expect(await press(list, /M2/u)).toBe('Next prompts use the local/m2.');
+    await bench.telegram.waitFor(
+      () =>
+        bench.telegram.message(OWNER.id, list.messageId)!.text ===
+        '✓ Next prompts use the local/m2.',
+    );
 
     since = mark();
     send('which model?');
@@ -426,8 +491,13 @@ describe('/model and /agent', () => {
     send('/model');
     const again = await waitForBot(since, /^Model for this chat/u);
     expect(again.text).toContain('Model for this chat: local/m2');
-    expect(buttons(again).map((b) => b.text)).toEqual(['Local · M1', '✓ Local · M2', 'Default']);
-    await press(again, /^Default$/u);
+    expect(buttons(again).map((b) => b.text)).toEqual([
+      'Local · M1',
+      '✓ Local · M2',
+      'Default (local/m1)',
+    ]);
+    // OpenCode keeps a session on its last model when a prompt names none: Default must switch back.
+    expect(await press(again, /^Default/u)).toBe('Next prompts use the local/m1.');
     since = mark();
     send('and now?');
     await waitForTurnEnd(since);
@@ -455,6 +525,18 @@ describe('/model and /agent', () => {
     since = mark();
     send('/status');
     expect((await waitForBot(since, /Project/)).text).toContain('🤖 Agent: plan');
+
+    // Default goes back to OpenCode's default agent.
+    since = mark();
+    send('/agent');
+    const again = await waitForBot(since, /^Agent for this chat/u);
+    expect(again.text).toContain('Agent for this chat: plan');
+    expect(await press(again, /^Default/u)).toBe('Next prompts use the default agent.');
+    since = mark();
+    send('build it');
+    await waitForTurnEnd(since);
+    const users = (await history(sessionId)).filter((m) => m.info.role === 'user');
+    expect(users.map((m) => m.info.agent)).toEqual(['plan', 'build']);
   });
 });
 
@@ -470,7 +552,10 @@ describe('/diff', () => {
     const permission = await waitForBot(since, /notes\.txt|edit/iu);
     await press(permission, /Once/u);
     await waitForTurnEnd(since);
-    expect(botSince(since).at(-2)!.text).toBe('Edited notes.txt.');
+    expect(botSince(since, /^Edited notes\.txt\.$/u)).toHaveLength(1);
+    expect(bench.telegram.message(OWNER.id, permission.messageId)!.text).toMatch(
+      /\n\n✅ Allowed once$/u,
+    );
 
     since = mark();
     send('/diff');
@@ -501,12 +586,22 @@ describe('queueing', () => {
     );
     expect(queued.raw.reply_to_message?.message_id).toBe(queuedId);
 
-    await bench.telegram.waitFor(() => botSince(since, /^✅/u).length >= 2, { timeoutMs: 60_000 });
-    const texts = botSince(since).map((m) => m.text);
-    const a = texts.indexOf(expectedReply(first));
-    const b = texts.indexOf(expectedReply('and after that, this'));
-    expect(a).toBeGreaterThanOrEqual(0);
-    expect(b).toBeGreaterThan(a);
+    // OpenCode runs the queued message right after the first, without going idle in between.
+    const second = expectedReply('and after that, this');
+    await bench.telegram.waitFor(
+      () => {
+        const texts = botSince(since).map((m) => m.text ?? '');
+        const at = texts.findIndex((t) => t.includes(second));
+        return at >= 0 && texts.slice(at + 1).some((t) => t.startsWith('✅'));
+      },
+      { timeoutMs: 60_000 },
+    );
+    const shown = botSince(since)
+      .map((m) => m.text ?? '')
+      .join('\n');
+    expect(shown.indexOf(expectedReply(first))).toBeGreaterThanOrEqual(0);
+    expect(shown.indexOf(second)).toBeGreaterThan(shown.indexOf(expectedReply(first)));
+    expect(botSince(since, /⚠️/u)).toEqual([]);
     expect(await userTexts(await sessionOf(stateDir))).toEqual([first, 'and after that, this']);
   });
 });

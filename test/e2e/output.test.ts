@@ -25,7 +25,8 @@ async function run(): Promise<BridgeProcess> {
   return bridge;
 }
 
-const NOTICE = /^(✅|⚠️|⏹)/u;
+// The turn-finished notice (not "⏹ Stopping the agent…", the answer to /abort).
+const NOTICE = /^(✅ Done|⚠️ Failed|⚠️ Interrupted|⏹ Stopped)/u;
 
 interface Turn {
   /** Bot messages of this turn before the notice (the reply and its continuations). */
@@ -82,7 +83,7 @@ describe('Markdown becomes Telegram HTML', () => {
     expect(reply.html).toContain('<a href="https://example.com/a?b=1&amp;c=2">a link</a>');
     expect(reply.html).toContain('<code>x &lt; y &amp;&amp; z</code>');
     expect(reply.html).toContain(
-      '<pre><code class="language-ts">const tag = &quot;&lt;b&gt;&quot; + a &amp; b;',
+      '<pre><code class="language-ts">const tag = "&lt;b&gt;" + a &amp; b;</code></pre>',
     );
     expect(reply.html).toMatch(/<blockquote>quoted wisdom<\/blockquote>/);
     // What the phone displays: no Markdown syntax left, the special characters intact.
@@ -241,6 +242,12 @@ describe('tool activity, reasoning and the notice', () => {
           .find((m) => m.replyMarkup?.inline_keyboard.flat().some((b) => b.text === '✅ Once')),
       { timeoutMs: 60_000 },
     );
+    // While the command waits for approval, the live message already names it.
+    const live = await telegram.waitFor(() =>
+      botMessages(telegram, OWNER.id)
+        .slice(before)
+        .find((m) => m.text === `🔧 ran ${command}…\n\n⏳ working…`),
+    );
     const once = permission
       .replyMarkup!.inline_keyboard.flat()
       .find((b) => b.text === '✅ Once') as { callback_data: string };
@@ -251,14 +258,10 @@ describe('tool activity, reasoning and the notice', () => {
       data: once.callback_data,
     });
     const { replies } = await done;
-    const reply = replies.find((r) => r.text?.includes(expectedReply(prompts.bash(command))))!;
+    const reply = replies.find((r) => r.messageId === live.messageId)!;
+    // The final answer in full under the one condensed line; the same message, edited.
     expect(reply.text).toBe(`🔧 ran ${command}\n\n${expectedReply(prompts.bash(command))}`);
-    // While the command was waiting or running, the live message already said so.
-    expect(
-      reply.history.some(
-        (v) => v.text?.startsWith(`🔧 ran ${command}…`) && /working…$/u.test(v.text),
-      ),
-    ).toBe(true);
+    expect(reply.html).toBe(`🔧 <i>ran ${command}</i>\n\n${expectedReply(prompts.bash(command))}`);
     // The command's output (FOURTY-TWO) stays on the computer.
     expect(botMessages(telegram, OWNER.id).filter((m) => m.text?.includes('FOURTY-TWO'))).toEqual(
       [],
@@ -282,17 +285,21 @@ describe('tool activity, reasoning and the notice', () => {
 });
 
 describe('OpenCode errors in plain words', () => {
-  it('a rejected API key: a notice saying the model API answered with an error', async () => {
+  // Fails until live-turn.ts stops calling a failed or aborted turn "interrupted" (see report):
+  // OpenCode sends session.error and the first session.idle before it stores the error on the
+  // message, so the stored message still looks unfinished when the turn is read back.
+  it.fails('a rejected API key: a notice saying the model API answered with an error', async () => {
     await run();
     const { replies, notice } = await turn(prompts.error(401));
     expect(notice.text).toMatch(
       /^⚠️ Failed after \d+ s: the model(’s|'s| provider).*(API answered with an error|rejected OpenCode’s credentials).*Invalid API key \(scripted\)/u,
     );
     // The reply message does not stay "working…" forever.
-    for (const r of replies) expect(r.text).not.toMatch(/working…$/u);
+    expect(replies.map((r) => r.text)).toEqual(['(failed before answering)']);
   });
 
-  it('an abort the user asked for is not shown as an error', async () => {
+  // Fails until the same live-turn.ts fix (an abort is read back as "interrupted" too).
+  it.fails('an abort the user asked for is not shown as an error', async () => {
     const { telegram } = bench;
     await run();
     const before = botMessages(telegram, OWNER.id).length;

@@ -17,6 +17,11 @@ const TEXT_LIKE =
   /^(text\/|application\/(json|xml|javascript|typescript|x-sh|x-yaml|yaml|toml|sql|x-python))/;
 const ALLOWED = (mime: string): boolean =>
   mime.startsWith('image/') || mime === 'application/pdf' || TEXT_LIKE.test(mime);
+/**
+ * Labels Telegram gives many source files (it guesses from the extension: `.ts` is "video/mp2t",
+ * `.go` or `.rs` are octet-stream). These are fetched and go as text/plain if they are text.
+ */
+const MAYBE_TEXT = new Set(['application/octet-stream', 'video/mp2t']);
 
 export interface FileStash {
   take(place: Place): PromptPart[];
@@ -36,7 +41,7 @@ export function filesFeature(context: BridgeContext): Feature & FileStash {
     if (!fileId) return;
     const size = photo?.file_size ?? document?.file_size ?? 0;
     const filename = document?.file_name ?? `photo-${message.message_id}.jpg`;
-    const mime = document?.mime_type ?? (photo ? 'image/jpeg' : 'application/octet-stream');
+    let mime = document?.mime_type ?? (photo ? 'image/jpeg' : 'application/octet-stream');
     if (size > MAX_FILE_BYTES) {
       await reply(
         context,
@@ -46,13 +51,15 @@ export function filesFeature(context: BridgeContext): Feature & FileStash {
       );
       return;
     }
-    if (!ALLOWED(mime)) {
-      await reply(
+    const wrongType = (): Promise<unknown> =>
+      reply(
         context,
         place,
         `⚠️ ${escapeHtml(filename)} is ${escapeHtml(mime)}; the agent takes images, PDFs and text files. Nothing was sent.`,
         message.message_id,
       );
+    if (!ALLOWED(mime) && !MAYBE_TEXT.has(mime)) {
+      await wrongType();
       return;
     }
     let bytes: Buffer;
@@ -75,6 +82,13 @@ export function filesFeature(context: BridgeContext): Feature & FileStash {
         message.message_id,
       );
       return;
+    }
+    if (!ALLOWED(mime)) {
+      if (!looksLikeText(bytes)) {
+        await wrongType();
+        return;
+      }
+      mime = 'text/plain';
     }
     const part: PromptPart = {
       type: 'file',
@@ -122,6 +136,18 @@ async function download(context: BridgeContext, fileId: string): Promise<Buffer>
   return Buffer.from(await response.arrayBuffer());
 }
 
+/** UTF-8 without NUL bytes: source code and logs, not archives or executables. */
+function looksLikeText(bytes: Buffer): boolean {
+  if (bytes.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Rounded up, so a file just over the limit never reads as "10.0 MB; the limit is 10.0 MB". */
 function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(Math.ceil((bytes / 1024 / 1024) * 10) / 10).toFixed(1)} MB`;
 }

@@ -7,15 +7,42 @@ import { callbackData, type ButtonPress } from '../interaction/buttons';
 import { escapeHtml } from '../telegram/format';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
+import { closeList, listChoice } from './sessions';
 
 const MAX_CHOICES = 40;
+
+/** OpenCode's configured default model (`model` in its config), else the first provider default. */
+async function defaultModel(
+  context: BridgeContext,
+  directory: string,
+): Promise<{ providerID: string; modelID: string } | undefined> {
+  const config = await context.client.request<{ model?: string }>('GET', '/config', { directory });
+  const configured = parseModel(config.model);
+  if (configured) return configured;
+  const [providerID, modelID] = Object.entries(
+    (await context.client.providers(directory)).default,
+  )[0] ?? [undefined, undefined];
+  return providerID && modelID ? { providerID, modelID } : undefined;
+}
+
+/** "provider/model" (the model id itself may contain slashes). */
+export function parseModel(
+  value: string | undefined,
+): { providerID: string; modelID: string } | undefined {
+  const slash = value?.indexOf('/') ?? -1;
+  if (!value || slash <= 0 || slash === value.length - 1) return undefined;
+  return { providerID: value.slice(0, slash), modelID: value.slice(slash + 1) };
+}
 
 export function modelsFeature(context: BridgeContext): Feature {
   const listModels = async (ctx: Context): Promise<void> => {
     const place = placeOf(ctx);
     const chat = context.chats.get(place);
     try {
-      const info = await context.client.providers(chat.directory);
+      const [info, fallback] = await Promise.all([
+        context.client.providers(chat.directory),
+        defaultModel(context, chat.directory).catch(() => undefined),
+      ]);
       const models = info.providers.flatMap((p) =>
         Object.values(p.models).map((m) => ({
           providerID: p.id,
@@ -47,7 +74,7 @@ export function modelsFeature(context: BridgeContext): Feature {
             ]),
             [
               {
-                text: `${chat.model ? '' : '✓ '}Default`,
+                text: `${chat.model ? '' : '✓ '}Default${fallback ? ` (${fallback.providerID}/${fallback.modelID})` : ''}`,
                 callback_data: callbackData(token, 'default'),
               },
             ],
@@ -115,10 +142,17 @@ export function modelsFeature(context: BridgeContext): Feature {
         providerID: string;
         modelID: string;
       }>;
-      const choice = press.arg === 'default' ? undefined : choices[Number(press.arg)];
+      let choice = press.arg === 'default' ? undefined : listChoice(choices, press.arg);
       if (press.arg !== 'default' && !choice) {
         await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
         return;
+      }
+      // A prompt without a model keeps the session's last one, so "Default" has to name
+      // OpenCode's configured default explicitly to switch back to it.
+      if (press.arg === 'default') {
+        choice = await defaultModel(context, context.chats.get(place).directory).catch(
+          () => undefined,
+        );
       }
       await context.chats.update(place, (c) => {
         c.model = choice ? { providerID: choice.providerID, modelID: choice.modelID } : undefined;
@@ -126,7 +160,7 @@ export function modelsFeature(context: BridgeContext): Feature {
       label = choice ? `${choice.providerID}/${choice.modelID}` : 'default model';
     } else {
       const names = press.record.payload['names'] as string[];
-      const name = press.arg === 'default' ? undefined : names[Number(press.arg)];
+      const name = press.arg === 'default' ? undefined : listChoice(names, press.arg);
       if (press.arg !== 'default' && !name) {
         await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
         return;
@@ -138,7 +172,8 @@ export function modelsFeature(context: BridgeContext): Feature {
     }
     await context.buttons.revoke(press.token);
     await ctx.answerCallbackQuery({ text: `Next prompts use the ${label}.`.slice(0, 200) });
-    await reply(context, place, `✓ Next prompts use the <b>${escapeHtml(label)}</b>.`);
+    const html = `✓ Next prompts use the <b>${escapeHtml(label)}</b>.`;
+    if (!(await closeList(context, ctx, html))) await reply(context, place, html);
   };
 
   return {

@@ -9,6 +9,7 @@ import { callbackData, type ButtonPress } from '../interaction/buttons';
 import { escapeHtml } from '../telegram/format';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
+import { closeList, listChoice } from './sessions';
 
 export function projectsFeature(context: BridgeContext): Feature {
   const list = async (ctx: Context): Promise<void> => {
@@ -55,7 +56,7 @@ export function projectsFeature(context: BridgeContext): Feature {
 
   const choose = async (ctx: Context, press: ButtonPress): Promise<void> => {
     const folders = press.record.payload['folders'] as string[];
-    const folder = folders[Number(press.arg)];
+    const folder = listChoice(folders, press.arg);
     if (!folder) {
       await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
       return;
@@ -69,11 +70,8 @@ export function projectsFeature(context: BridgeContext): Feature {
     await ctx.answerCallbackQuery({ text: `Project: ${path.basename(folder)}`.slice(0, 200) });
     context.logger('bridge').info(`Chat ${place.chatId} → project ${folder}`);
     context.statusChanged();
-    await reply(
-      context,
-      place,
-      `📁 Now in <code>${escapeHtml(folder)}</code>. Send a message to start a new session here, or /sessions to continue one.`,
-    );
+    const html = `📁 Now in <code>${escapeHtml(folder)}</code>. Send a message to start a new session here, or /sessions to continue one.`;
+    if (!(await closeList(context, ctx, html))) await reply(context, place, html);
   };
 
   return {

@@ -14,6 +14,8 @@ import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
 
 const LIST_LIMIT = 10;
+/** Non-git folders all share OpenCode's "global" project: ask for more, keep this folder's. */
+const FETCH_LIMIT = 50;
 
 export function sessionsFeature(context: BridgeContext): Feature {
   const log = context.logger('bridge');
@@ -25,7 +27,7 @@ export function sessionsFeature(context: BridgeContext): Feature {
     let busy: Record<string, unknown>;
     try {
       [sessions, busy] = await Promise.all([
-        context.client.listSessions(chat.directory, LIST_LIMIT),
+        context.client.listSessions(chat.directory, FETCH_LIMIT),
         context.client.sessionStatus(),
       ]);
     } catch (error) {
@@ -36,6 +38,7 @@ export function sessionsFeature(context: BridgeContext): Feature {
       );
       return;
     }
+    sessions = sessionsOfFolder(sessions, chat.directory, LIST_LIMIT);
     if (sessions.length === 0) {
       await reply(
         context,
@@ -69,7 +72,7 @@ export function sessionsFeature(context: BridgeContext): Feature {
 
   const switchTo = async (ctx: Context, press: ButtonPress): Promise<void> => {
     const ids = press.record.payload['sessionIds'] as string[];
-    const sessionId = ids[Number(press.arg)];
+    const sessionId = listChoice(ids, press.arg);
     const place = placeOf(ctx);
     if (!sessionId) {
       await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
@@ -96,20 +99,7 @@ export function sessionsFeature(context: BridgeContext): Feature {
     await ctx.answerCallbackQuery({ text: `Switched to ${session.title}`.slice(0, 200) });
     log.info(`Chat ${place.chatId} → session ${session.id}`);
     context.statusChanged();
-    const messageId = ctx.callbackQuery?.message?.message_id;
-    if (messageId !== undefined) {
-      await context.messenger
-        .edit(
-          place,
-          messageId,
-          `sessions:${place.chatId}:${messageId}`,
-          () => `Now in <b>${escapeHtml(session.title)}</b>`,
-          {
-            priority: 'interactive',
-          },
-        )
-        .catch(() => undefined);
-    }
+    await closeList(context, ctx, `Now in <b>${escapeHtml(session.title)}</b>`);
     await showLastAnswer(place, session, messages);
     const status: Record<string, unknown> = await context.client.sessionStatus().catch(() => ({}));
     if (status[session.id]) context.turns.start(session.id, place, context.now());
@@ -222,7 +212,7 @@ export function sessionsFeature(context: BridgeContext): Feature {
     commands: [
       { command: 'sessions', description: 'Recent sessions of this project; pick one to continue' },
       { command: 'new', description: 'Start a new session: /new [title]' },
-      { command: 'abort', description: 'Stop the running turn' },
+      { command: 'abort', description: 'Stop the running turn (also /stop)' },
       { command: 'status', description: 'Project, session, model, agent, tokens and cost' },
     ],
     buttonKinds: ['session'],
@@ -234,6 +224,52 @@ export function sessionsFeature(context: BridgeContext): Feature {
     },
     onButton: switchTo,
   };
+}
+
+/**
+ * Replaces a list whose choice was made by what was chosen, so its spent buttons go away.
+ * False when there was no message to edit or the edit failed.
+ */
+export async function closeList(
+  context: BridgeContext,
+  ctx: Context,
+  html: string,
+): Promise<boolean> {
+  const place = placeOf(ctx);
+  const messageId = ctx.callbackQuery?.message?.message_id;
+  if (messageId === undefined) return false;
+  return context.messenger
+    .edit(place, messageId, `list:${place.chatId}:${messageId}`, () => html, {
+      priority: 'interactive',
+    })
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
+/**
+ * The item a list button stands for: its arg must be a plain index into the list the bridge
+ * registered ("", "1e0" or "-1" choose nothing).
+ */
+export function listChoice<T>(list: readonly T[] | undefined, arg: string): T | undefined {
+  return list && /^(0|[1-9][0-9]{0,3})$/.test(arg) ? list[Number(arg)] : undefined;
+}
+
+/**
+ * The sessions to offer for a folder, newest first. A git project's sessions all belong to it
+ * (whatever subfolder they started in); sessions of OpenCode's "global" project (folders that are
+ * not git repositories) only when they were started in this very folder.
+ */
+export function sessionsOfFolder(
+  sessions: readonly Session[],
+  directory: string,
+  limit: number,
+): Session[] {
+  return sessions
+    .filter((s) => !s.parentID && (s.projectID !== 'global' || s.directory === directory))
+    .sort((a, b) => b.time.updated - a.time.updated)
+    .slice(0, limit);
 }
 
 function clip(text: string, max: number): string {

@@ -183,7 +183,12 @@ export class LiveTurn {
       // Errors and aborts arrive as session events and are not always on a stored message.
       final.error ??= this.model.error;
       final.aborted ||= this.model.aborted;
-      if (final.answer || final.error || !this.model.answer) return final;
+      // OpenCode stores streamed text when a part completes: if it died mid-part, the phone has
+      // seen more than storage kept, and that is what the user gets.
+      if (!final.interrupted || final.error || final.answer.length >= this.model.answer.length)
+        return final;
+      this.model.interrupted = final.interrupted;
+      this.model.status = { type: 'idle' };
     } catch (error) {
       this.deps.log.warn(
         `Reading the final answer from OpenCode failed (${(error as Error).message}); using the streamed text.`,

@@ -3,6 +3,8 @@
 // notice that makes the phone buzz when the turn ends. Pure.
 import {
   escapeHtml,
+  extensionForLanguage,
+  isSingleHugeCodeBlock,
   markdownToTelegramHtml,
   splitTelegramHtml,
   truncateForStreaming,
@@ -37,12 +39,46 @@ export function renderLive(turn: TurnModel, options: RenderOptions): string {
 
 /** The final answer, split at paragraph or code boundaries into valid ≤ 4096 messages. */
 export function renderFinal(turn: TurnModel, options: RenderOptions): string[] {
-  const head = headerHtml(turn, options);
   const answer = turn.answer;
+  return splitFinal(turn, options, answer ? markdownToTelegramHtml(answer) : '');
+}
+
+/** A file sent after the final messages, instead of pasting its content as text. */
+export interface FinalDocument {
+  filename: string;
+  content: string;
+}
+
+export interface FinalDelivery {
+  /** The messages: the first replaces the live message, the rest follow (silently). */
+  chunks: string[];
+  /** Sent after the chunks when the answer is essentially one code block too long for a message. */
+  document?: FinalDocument | undefined;
+}
+
+/**
+ * Like renderFinal, except that an answer which is one huge code block goes as a file (read as
+ * code on the phone, saved in one tap) and the messages carry only the text around it.
+ */
+export function renderFinalDelivery(turn: TurnModel, options: RenderOptions): FinalDelivery {
+  const answer = turn.answer;
+  const huge = answer ? isSingleHugeCodeBlock(answer) : undefined;
+  if (!huge) return { chunks: renderFinal(turn, options) };
+  const filename = `answer.${extensionForLanguage(huge.language)}`;
+  const note = `📄 <i>The code is in ${escapeHtml(filename)} below.</i>`;
+  return {
+    chunks: splitFinal(turn, options, [huge.captionHtml, note].filter(Boolean).join('\n\n')),
+    document: { filename, content: huge.code.endsWith('\n') ? huge.code : `${huge.code}\n` },
+  };
+}
+
+function splitFinal(turn: TurnModel, options: RenderOptions, answerHtml: string): string[] {
+  const head = headerHtml(turn, options);
   let body: string;
-  if (answer) body = markdownToTelegramHtml(answer);
+  if (answerHtml) body = answerHtml;
   else if (turn.aborted) body = '<i>(stopped before answering)</i>';
-  else if (turn.error) body = '';
+  // The live message must not keep saying "working…"; the notice that follows says why.
+  else if (turn.error) body = '<i>(failed before answering)</i>';
   else body = '<i>(no text answer)</i>';
   const whole = [head, body].filter(Boolean).join('\n\n');
   return whole ? splitTelegramHtml(whole, TELEGRAM_TEXT_LIMIT) : [];

@@ -74,27 +74,48 @@ export class TurnRegistry {
   onEvent(event: OpencodeEvent, sessionId: string): void {
     let turn = this.turns.get(sessionId);
     if (!turn) {
-      // A turn started elsewhere (the TUI at the desk) in a session a chat follows: show it too.
       if (event.type !== 'session.status' || event.properties.status.type !== 'busy') return;
-      const [place] = this.deps.chats.placesOf(sessionId);
-      if (!place) return;
-      turn = this.start(sessionId, place, this.deps.now());
+      // A turn left on the phone by a previous run of the bridge continues in its own message.
+      turn = this.resumePersisted(sessionId);
+      if (!turn) {
+        // A turn started elsewhere (the TUI at the desk) in a session a chat follows: show it too.
+        const [place] = this.deps.chats.placesOf(sessionId);
+        if (!place) return;
+        turn = this.start(sessionId, place, this.deps.now());
+      }
     }
     turn.apply(event);
     // OpenCode sends idle twice after an abort or error: the first one ends the turn.
     if (event.type === 'session.idle') this.finish(turn);
   }
 
-  /** After a (re)connect, turns whose session went idle meanwhile are finished from storage. */
+  /**
+   * After a (re)connect or a restart nothing can be replayed: turns a previous run of the bridge
+   * left on the phone are picked up again in their own reply message, turns whose session went
+   * idle meanwhile are finished from storage, and busy ones catch up.
+   */
   resync(busySessions: ReadonlySet<string>): void {
+    for (const sessionId of Object.keys(this.deps.store.current.turns))
+      this.resumePersisted(sessionId);
     for (const turn of [...this.turns.values()]) {
       if (!busySessions.has(turn.sessionId)) this.finish(turn);
+      else void turn.catchUp();
     }
     for (const sessionId of busySessions) {
       if (this.turns.has(sessionId)) continue;
       const [place] = this.deps.chats.placesOf(sessionId);
       if (place) void this.adopt(sessionId, place);
     }
+  }
+
+  private resumePersisted(sessionId: string): LiveTurn | undefined {
+    const record = this.deps.store.current.turns[sessionId];
+    if (!record || this.turns.has(sessionId)) return this.turns.get(sessionId);
+    this.deps.log.info(`Picking up the turn in session ${sessionId} left by the previous run.`);
+    const place = { chatId: record.chatId, threadId: record.threadId };
+    const turn = this.start(sessionId, place, record.startedAt, record.replyTo, record.messageId);
+    void turn.catchUp();
+    return turn;
   }
 
   /** A followed session found busy after a reconnect: show its turn from its start. */
@@ -114,9 +135,10 @@ export class TurnRegistry {
     if (this.turns.get(turn.sessionId) !== turn) return;
     this.turns.delete(turn.sessionId);
     this.deps.onChange();
-    void turn
-      .finish()
-      .then(() => this.deps.log.info(`Turn in session ${turn.sessionId} delivered.`));
+    void turn.finish().then(async () => {
+      await this.deps.store.update((state) => void delete state.turns[turn.sessionId]);
+      this.deps.log.info(`Turn in session ${turn.sessionId} delivered.`);
+    });
   }
 
   sessions(): string[] {
