@@ -323,12 +323,12 @@ export class Bridge implements BridgeHost {
     const stale = staleFeature(context);
     this.features = [
       stale,
+      topicsFeature(context),
       sessionsFeature(context),
       projectsFeature(context),
       modelsFeature(context),
       diffFeature(context),
       reasoningFeature(context),
-      topicsFeature(context),
       permissionsFeature(context),
       questionsFeature(context),
       files,

@@ -169,10 +169,14 @@ async function ask(
   return { first, mine, prompt };
 }
 
-/** Waits for a bot message with exactly this text; on timeout, says what the chat showed. */
+/** The turn's message: the tools it used, then the model's final text. */
+const isReply = (m: MessageView, text: string): boolean =>
+  m.text === text || (m.text ?? '').endsWith(`\n\n${text}`);
+
+/** Waits for the turn's final answer; on timeout, says what the chat showed. */
 async function waitForText(mine: (p?: RegExp) => MessageView[], text: string): Promise<void> {
   await bench.telegram
-    .waitFor(() => mine().some((m) => m.text === text), { timeoutMs: TURN_MS })
+    .waitFor(() => mine().some((m) => isReply(m, text)), { timeoutMs: TURN_MS })
     .catch((error: Error) => {
       const shown = mine().map((m) => JSON.stringify(m.text));
       throw new Error(
@@ -241,7 +245,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
     const [bash] = await toolParts(sessionId, 'bash');
     expect(bash?.state?.status).toBe('error');
     expect(bash?.state?.output ?? '').not.toContain('never-runs');
-    expect(mine().some((m) => m.text === expectedReply(prompts.bash(command)))).toBe(false);
+    expect(mine().some((m) => isReply(m, expectedReply(prompts.bash(command))))).toBe(false);
     expect(await pending('permission', sessionId)).toEqual([]);
   });
 

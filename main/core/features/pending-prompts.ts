@@ -1,6 +1,7 @@
 // Shared mechanics of the prompts the agent raises (permissions, questions): one message per
 // request with buttons, deduplicated by request id, updated when the request is answered anywhere,
 // and re-read after a reconnect. The permission and question features add what differs.
+import type { Context } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { BridgeContext } from '../context';
 import { toError } from '../errors';
@@ -10,7 +11,10 @@ import type { Place } from '../telegram/messenger';
 export class PendingPrompts {
   /** Requests being shown right now (send in flight), so a quick "replied" waits for the message. */
   private readonly showing = new Map<string, Promise<PromptRecord | undefined>>();
-  /** Requests the phone is answering right now: their "replied" event is our own echo. */
+  /**
+   * Requests the phone answered (or is answering): their "replied" event is our own echo. Kept
+   * until the prompt is settled, since the echo may arrive after OpenCode took the answer.
+   */
   private readonly answering = new Set<string>();
 
   constructor(
@@ -99,13 +103,32 @@ export class PendingPrompts {
     }
   }
 
-  /** Runs the phone's answer; meanwhile OpenCode's echo of it is not taken for a desk answer. */
+  /**
+   * Runs the phone's answer; OpenCode's echo of it is not taken for a desk answer, neither while
+   * the answer is on its way nor after it was taken (until `settle` shows the phone's outcome).
+   */
   async whileAnswering<T>(requestId: string, answer: () => Promise<T>): Promise<T> {
     this.answering.add(requestId);
     try {
       return await answer();
-    } finally {
+    } catch (error) {
       this.answering.delete(requestId);
+      throw error;
+    }
+  }
+
+  /**
+   * Answers a button press, so the phone stops its spinner. Telegram expires presses after a
+   * while (e.g. when OpenCode was slow to take the answer): that must not stop the prompt from
+   * showing the outcome.
+   */
+  async answerPress(ctx: Context, text?: string): Promise<void> {
+    try {
+      await ctx.answerCallbackQuery(text === undefined ? undefined : { text: text.slice(0, 200) });
+    } catch (error) {
+      this.context
+        .logger('telegram')
+        .warn(`Could not answer a button press: ${toError(error).message}`);
     }
   }
 
@@ -131,7 +154,8 @@ export class PendingPrompts {
   /** Ends a prompt: shows the outcome under its text, removes the buttons, forgets the request. */
   async settle(requestId: string, outcomeHtml: string): Promise<void> {
     const record = this.get(requestId) ?? (await this.showing.get(requestId));
-    if (!record) return;
+    this.answering.delete(requestId);
+    if (!record || !this.get(requestId)) return;
     await this.context.store.update((state) => void delete state.prompts[requestId]);
     await this.context.buttons.revoke(record.token);
     this.context.statusChanged();

@@ -62,8 +62,8 @@ export function permissionsFeature(context: BridgeContext): Feature {
       const requestId = press.record.payload['requestId'] as string;
       const reply = REPLIES[press.arg];
       const record = prompts.get(requestId);
-      if (!reply || !record) {
-        await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+      if (!reply || !record || record.token !== press.token) {
+        await prompts.answerPress(ctx, NO_LONGER_VALID);
         return;
       }
       try {
@@ -72,18 +72,17 @@ export function permissionsFeature(context: BridgeContext): Feature {
         );
       } catch (error) {
         if (error instanceof OpencodeHttpError && error.status === 404) {
-          await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+          await prompts.answerPress(ctx, NO_LONGER_VALID);
           await prompts.settle(requestId, '<i>This request had already ended.</i>');
           return;
         }
-        await ctx.answerCallbackQuery({
-          text: `OpenCode did not take the answer: ${toError(error).message}`.slice(0, 200),
-        });
+        await prompts.answerPress(ctx, `OpenCode did not take the answer: ${toError(error).message}`);
         return;
       }
-      await ctx.answerCallbackQuery({
-        text: OUTCOME[reply].replace(/<[^>]+>/g, '').replace(/^\S+ /u, ''),
-      });
+      await prompts.answerPress(
+        ctx,
+        OUTCOME[reply].replace(/<[^>]+>/g, '').replace(/^\S+ /u, ''),
+      );
       context.logger('bridge').info(`Permission ${requestId} answered from the phone: ${reply}`);
       await prompts.settle(requestId, OUTCOME[reply]);
     },

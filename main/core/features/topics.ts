@@ -3,7 +3,10 @@
 // The General topic works like a private chat.
 import type { Context } from 'grammy';
 import type { BridgeContext, Feature } from '../context';
+import { placeOf } from '../context';
 import { toError } from '../errors';
+import { escapeHtml } from '../telegram/format';
+import { reply } from './prompt';
 import type { Session } from '../opencode/types';
 import type { Place } from '../telegram/messenger';
 
@@ -68,7 +71,35 @@ export function topicsFeature(context: BridgeContext): Feature {
     }
   };
 
+  /** /new in a forum: a new session in a topic of its own, named after it. */
+  const newInTopic = async (ctx: Context): Promise<void> => {
+    const general = placeOf(ctx);
+    const chatId = general.chatId;
+    const chat = context.chats.get(general);
+    const title = typeof ctx.match === 'string' && ctx.match.trim() ? ctx.match.trim() : undefined;
+    try {
+      const session = await context.client.createSession(chat.directory, title);
+      const place = await topicFor(context, chatId, session);
+      await reply(
+        context,
+        place,
+        `🆕 New session <b>${escapeHtml(session.title)}</b> in <code>${escapeHtml(session.directory)}</code>. Messages in this topic go to it.`,
+      );
+    } catch (error) {
+      await reply(
+        context,
+        general,
+        `⚠️ Could not open a new session: ${escapeHtml(toError(error).message)}`,
+      );
+    }
+  };
+
   return {
+    install(bot) {
+      // Registered before the private-chat /new: in a forum, every session gets its own topic.
+      bot.command('new', async (ctx, next) => (isForum(ctx) ? newInTopic(ctx) : next()));
+    },
+
     onEvent(event, sessionId) {
       if (event.type === 'session.updated' && sessionId && event.properties.info.title) {
         void rename(sessionId, event.properties.info.title);
