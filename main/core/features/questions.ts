@@ -15,11 +15,12 @@ import { PendingPrompts } from './pending-prompts';
 
 type Question = QuestionRequest['questions'][number];
 
-/** The questions of each open request, kept in memory; re-read from OpenCode after a restart. */
+/** Longer option labels are clipped on their buttons (the full text is in the message). */
 const MAX_LABEL = 60;
 
 export function questionsFeature(context: BridgeContext): Feature {
   const prompts = new PendingPrompts(context, 'question');
+  /** The questions of each open request, kept in memory; re-read from OpenCode after a restart. */
   const requests = new Map<string, QuestionRequest>();
 
   const show = (request: QuestionRequest): void => {
@@ -31,6 +32,21 @@ export function questionsFeature(context: BridgeContext): Feature {
     }));
   };
 
+  /** A press gets its answer; a typed answer that failed is said in the chat. */
+  const tell = async (record: PromptRecord, ctx: Context | undefined, text: string) => {
+    if (ctx) {
+      await prompts.answerPress(ctx, text);
+      return;
+    }
+    await context.messenger
+      .send({ chatId: record.chatId, threadId: record.threadId }, escapeHtml(text), {
+        priority: 'interactive',
+      })
+      .catch((error: unknown) =>
+        context.logger('telegram').warn(`Could not say so: ${toError(error).message}`),
+      );
+  };
+
   const finish = async (record: PromptRecord, ctx: Context | undefined): Promise<void> => {
     const answers = record.answers ?? [];
     try {
@@ -38,18 +54,19 @@ export function questionsFeature(context: BridgeContext): Feature {
         context.client.replyQuestion(record.requestId, answers),
       );
     } catch (error) {
-      await ctx?.answerCallbackQuery({
-        text:
-          error instanceof OpencodeHttpError && error.status === 404
-            ? NO_LONGER_VALID
-            : `OpenCode did not take the answer: ${toError(error).message}`.slice(0, 200),
-      });
-      if (error instanceof OpencodeHttpError && error.status === 404) {
+      const gone = error instanceof OpencodeHttpError && error.status === 404;
+      await tell(
+        record,
+        ctx,
+        gone ? NO_LONGER_VALID : `OpenCode did not take the answer: ${toError(error).message}`,
+      );
+      if (gone) {
+        requests.delete(record.requestId);
         await prompts.settle(record.requestId, '<i>This question had already ended.</i>');
       }
       return;
     }
-    await ctx?.answerCallbackQuery({ text: 'Answered' });
+    if (ctx) await prompts.answerPress(ctx, 'Answered');
     context.logger('bridge').info(`Question ${record.requestId} answered from the phone.`);
     requests.delete(record.requestId);
     await prompts.settle(
@@ -74,7 +91,7 @@ export function questionsFeature(context: BridgeContext): Feature {
       return;
     }
     await prompts.save(next);
-    await ctx?.answerCallbackQuery();
+    if (ctx) await prompts.answerPress(ctx);
     await prompts.update(
       next,
       renderQuestion(request, next.current!, []),
@@ -114,28 +131,35 @@ export function questionsFeature(context: BridgeContext): Feature {
       const record = prompts.get(requestId);
       const request = requests.get(requestId);
       const [indexText, choice] = press.arg.split('.');
+      const current = record?.current ?? 0;
+      const question = request?.questions[current];
       if (
         !record ||
         !request ||
-        Number(indexText) !== (record.current ?? 0) ||
+        !question ||
+        record.token !== press.token ||
+        indexText !== String(current) ||
         choice === undefined
       ) {
-        await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+        await prompts.answerPress(ctx, NO_LONGER_VALID);
         return;
       }
-      const current = record.current ?? 0;
-      const question = request.questions[current];
-      if (!question) return;
       if (choice === 's') {
         try {
           await prompts.whileAnswering(requestId, () => context.client.rejectQuestion(requestId));
         } catch (error) {
-          await ctx.answerCallbackQuery({
-            text: `OpenCode did not take the answer: ${toError(error).message}`.slice(0, 200),
-          });
+          const gone = error instanceof OpencodeHttpError && error.status === 404;
+          await prompts.answerPress(
+            ctx,
+            gone ? NO_LONGER_VALID : `OpenCode did not take the answer: ${toError(error).message}`,
+          );
+          if (gone) {
+            requests.delete(requestId);
+            await prompts.settle(requestId, '<i>This question had already ended.</i>');
+          }
           return;
         }
-        await ctx.answerCallbackQuery({ text: 'Skipped' });
+        await prompts.answerPress(ctx, 'Skipped');
         requests.delete(requestId);
         await prompts.settle(requestId, '⏭ <b>Skipped</b>');
         return;
@@ -146,8 +170,8 @@ export function questionsFeature(context: BridgeContext): Feature {
         return;
       }
       const option = question.options[Number(choice)];
-      if (!option) {
-        await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
+      if (!option || !/^\d+$/.test(choice)) {
+        await prompts.answerPress(ctx, NO_LONGER_VALID);
         return;
       }
       if (!question.multiple) {
@@ -162,7 +186,7 @@ export function questionsFeature(context: BridgeContext): Feature {
       answers[current] = toggled;
       const next = { ...record, answers };
       await prompts.save(next);
-      await ctx.answerCallbackQuery();
+      await prompts.answerPress(ctx);
       await prompts.update(
         next,
         renderQuestion(request, current, toggled),

@@ -21,6 +21,11 @@ export interface OutboxLimits {
   /** Max chat-counting calls to one group (chat id < 0) per rolling `groupWindowMs`. */
   groupPerMinute: number;
   groupWindowMs: number;
+  /**
+   * Group slots per window that streaming edits may not take, so a permission prompt or a final
+   * answer in a busy group never waits for the window to roll over.
+   */
+  groupStreamReserve: number;
   /** Max calls of any kind per rolling `globalWindowMs`. */
   globalPerSecond: number;
   globalWindowMs: number;
@@ -32,6 +37,7 @@ export const defaultLimits: Readonly<OutboxLimits> = {
   chatIntervalMs: 1000,
   groupPerMinute: 20,
   groupWindowMs: 60_000,
+  groupStreamReserve: 5,
   globalPerSecond: 30,
   globalWindowMs: 1000,
   maxInFlight: 8,
@@ -168,7 +174,11 @@ export function readyAt(state: SchedulerState, entry: Entry, now: number): numbe
   if (last !== undefined) at = Math.max(at, last + limits.chatIntervalMs);
   if (chatId < 0) {
     const sends = state.groupSends[String(chatId)] ?? [];
-    at = Math.max(at, windowFreeAt(sends, limits.groupPerMinute, limits.groupWindowMs, now));
+    const cap =
+      entry.priority === 'stream'
+        ? Math.max(1, limits.groupPerMinute - limits.groupStreamReserve)
+        : limits.groupPerMinute;
+    at = Math.max(at, windowFreeAt(sends, cap, limits.groupWindowMs, now));
   }
   return at;
 }
