@@ -123,6 +123,28 @@ describe('nothing lost', () => {
     expect(since(from).at(-2)!.text).toBe(expectedReply('still there?'));
   });
 
+  it('an event stream that goes silent is torn down after 25 s and the turn still ends complete', async () => {
+    const { telegram, opencode } = bench;
+    const bridge = await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    const from = botMessages(telegram, OWNER.id).length;
+    const prompt = prompts.stream(1200, { tps: 60 });
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompt });
+    await streamingStarted(from);
+    // A frozen server: the socket stays open, nothing arrives, not even heartbeats.
+    process.kill(opencode.pid, 'SIGSTOP');
+    try {
+      await bridge.waitForLine(/No event or heartbeat from OpenCode for 25 s/, 40_000);
+    } finally {
+      process.kill(opencode.pid, 'SIGCONT');
+    }
+    await bridge.waitForLine(/Reconnected to the OpenCode event stream/, 60_000);
+    await telegram.waitFor(() => noticesSince(from).length > 0, { timeoutMs: 60_000 });
+    const [reply, notice, ...rest] = since(from);
+    expect(rest).toEqual([]);
+    expect(reply!.text).toBe(expectedReply(prompt));
+    expect(notice!.text).toMatch(/^✅ Done/u);
+  }, 150_000);
+
   it('Telegram down for 20 s mid-turn: the final answer arrives complete when it is back', async () => {
     const { telegram } = bench;
     const bridge = await run(bridgeEnv(bench, await tempDir('bridge-state-')));
