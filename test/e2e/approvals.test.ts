@@ -1,11 +1,12 @@
 // Permissions and questions end to end: the real OpenCode asks, the phone (fake Telegram) answers
 // through the headless bridge, and OpenCode's own record says what the answer did.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeProcess } from '../support/bridge-process';
 import type { FakeUser, MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
+import { makeGitProject } from '../support/opencode';
 import type { Bench } from './bench';
 import {
   OWNER,
@@ -309,6 +310,8 @@ describe('permissions', { timeout: TEST_MS }, () => {
     const bridge = await run(stateDir);
     const command = 'echo after-restart';
     const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
+    // Stop once the prompt is in the state (a stop does not wait for state writes yet).
+    await bridge.waitForLine(/Asked chat 4242 about permission/);
     await stop(bridge);
     await run(stateDir);
 
@@ -355,6 +358,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
     const answered = await ask(prompts.bash('echo answered-while-away'), /^🔐/u);
     const sessionId = await sessionOf(stateDir);
     const first = await waitForPending('permission', sessionId);
+    await bridge.waitForLine(/Asked chat 4242 about permission/);
     await stop(bridge);
 
     // While the bridge is away: the desk answers the first request and the agent asks again.
@@ -394,6 +398,34 @@ describe('permissions', { timeout: TEST_MS }, () => {
     expect(await waitForAnswer(query)).toBe('Allowed once');
     await waitForText(answered.mine, expectedReply(prompts.bash('echo asked-while-away')));
     expect(answered.mine(/^🔐/u)).toHaveLength(2);
+  });
+
+  it('works in a project other than the folder OpenCode was started in', async () => {
+    const stateDir = await tempDir('bridge-state-');
+    const other = await makeGitProject(path.join(bench.opencode.dirs.root, 'other-project'));
+    // The chat already works in the other project (as after /project).
+    await writeFile(
+      path.join(stateDir, 'state.json'),
+      JSON.stringify({
+        version: 1,
+        chats: { [String(OWNER.id)]: { chatId: OWNER.id, directory: other } },
+        buttons: {},
+        prompts: {},
+      }),
+    );
+    await run(stateDir);
+    const command = 'echo elsewhere';
+    const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
+    expect(prompt.text).toContain(`\nin ${other}\n`);
+
+    expect(await waitForAnswer(press(prompt, 'Once'))).toBe('Allowed once');
+    await waitForText(mine, expectedReply(prompts.bash(command)));
+    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Allowed once`);
+
+    const sessionId = await sessionOf(stateDir);
+    const [bash] = await toolParts(sessionId, 'bash');
+    expect(bash?.state?.status).toBe('completed');
+    expect(bash?.state?.output).toContain('elsewhere');
   });
 
   it('ignores a stranger’s button presses: no effect and no answer', async () => {
@@ -445,7 +477,7 @@ describe('questions', { timeout: TEST_MS }, () => {
     const query = press(prompt, 'Blue');
     expect(await waitForAnswer(query)).toBe('Answered');
     await waitForText(mine, expectedReply(text, { answers: [['Blue']] }));
-    expect(current(prompt).text).toBe(`${prompt.text}\n\nAnswered: Blue`);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Answered: Blue`);
     expect(current(prompt).replyMarkup).toBeUndefined();
     expect(await pending('question', await sessionOf(stateDir))).toEqual([]);
   });
@@ -475,7 +507,7 @@ describe('questions', { timeout: TEST_MS }, () => {
     expect(await waitForAnswer(press(shown, 'Done'))).toBe('Answered');
 
     await waitForText(mine, expectedReply(text, { answers: [['Red'], ['Cats', 'Dogs']] }));
-    expect(current(prompt).text).toMatch(/\n\nAnswered: Red · Cats, Dogs$/u);
+    expect(current(prompt).text).toMatch(/\n\n✅ Answered: Red · Cats, Dogs$/u);
     expect(current(prompt).replyMarkup).toBeUndefined();
   });
 
@@ -489,7 +521,7 @@ describe('questions', { timeout: TEST_MS }, () => {
     bench.telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'Blue, definitely' });
     await waitForText(mine, expectedReply(text, { answers: [['Blue']] }));
     await turnEnded(mine);
-    expect(current(prompt).text).toBe(`${prompt.text}\n\nAnswered: Blue, definitely`);
+    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Answered: Blue, definitely`);
     expect(await userTexts(sessionId)).toEqual([text]);
     const [tool] = await toolParts(sessionId, 'question');
     expect(tool?.state?.status).toBe('completed');

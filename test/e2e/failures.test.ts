@@ -114,8 +114,11 @@ describe('failures a user can act on', () => {
     await bridge.waitForLine(/Telegram polling works again/, 30_000);
     // And it still works.
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: '/help' });
-    await telegram.waitFor(() => botMessages(telegram, OWNER.id, /send a message and the agent/).length > 0, {
-      timeoutMs: 15_000,
-    });
+    await telegram.waitFor(
+      () => botMessages(telegram, OWNER.id, /send a message and the agent/).length > 0,
+      {
+        timeoutMs: 15_000,
+      },
+    );
   });
 });

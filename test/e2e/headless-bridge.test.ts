@@ -81,7 +81,9 @@ describe('headless bridge, private chat', () => {
     telegram.userSendsText({ from: STRANGER, chatId: STRANGER.id, text: 'rm -rf / please' });
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: '/help' });
     // The owner's /help is handled after the stranger's message, so by then it was dropped.
-    await telegram.waitFor(() => botMessages(telegram, OWNER.id, /send a message and the agent/).length > 0);
+    await telegram.waitFor(
+      () => botMessages(telegram, OWNER.id, /send a message and the agent/).length > 0,
+    );
     expect(botMessages(telegram, STRANGER.id)).toEqual([]);
     expect(model.requests.length).toBe(requestsBefore);
     expect(bridge.lines.filter((l) => l.includes(String(STRANGER.id)))).toEqual([

@@ -9,7 +9,12 @@ import { startBridge } from '../support/bridge-process';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
 import { freePort } from '../support/free-port';
 import { expectedReply, startModelServer, type ModelServer } from '../support/model-server';
-import { defaultOpencodeConfig, isolatedOpencodeEnv, makeGitProject, opencodeBin } from '../support/opencode';
+import {
+  defaultOpencodeConfig,
+  isolatedOpencodeEnv,
+  makeGitProject,
+  opencodeBin,
+} from '../support/opencode';
 import { OWNER, botMessages, tempDir, waitForNotice } from './bench';
 
 let model: ModelServer;
@@ -48,7 +53,11 @@ describe('bridge-launched OpenCode', () => {
     await makeGitProject(dirs.project);
     const port = await freePort();
     const bridge = startBridge({
-      ...isolatedOpencodeEnv(dirs, defaultOpencodeConfig(model.baseUrl), `http://127.0.0.1:${await freePort()}/`),
+      ...isolatedOpencodeEnv(
+        dirs,
+        defaultOpencodeConfig(model.baseUrl),
+        `http://127.0.0.1:${await freePort()}/`,
+      ),
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_ALLOWED_USERS: String(OWNER.id),
       TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -58,7 +67,12 @@ describe('bridge-launched OpenCode', () => {
       BRIDGE_STATE_DIR: await tempDir('bridge-state-'),
     });
     try {
-      await bridge.waitForLine(new RegExp(`OpenCode is serving at http://127\\.0\\.0\\.1:${port}; at the desk run: opencode attach`), 90_000);
+      await bridge.waitForLine(
+        new RegExp(
+          `OpenCode is serving at http://127\\.0\\.0\\.1:${port}; at the desk run: opencode attach`,
+        ),
+        90_000,
+      );
       await bridge.waitForLine(/Connected to the OpenCode event stream/, 30_000);
       await bridge.waitForLine(/Connected to Telegram/);
       // It has a password: an unauthenticated request is refused.
@@ -72,6 +86,8 @@ describe('bridge-launched OpenCode', () => {
       expect(stopped.code).toBe(0);
     }
     expect(await portOpen(port)).toBe(false);
-    expect(bridge.lines.some((l) => l.includes('Stopped the OpenCode server the bridge had started'))).toBe(true);
+    expect(
+      bridge.lines.some((l) => l.includes('Stopped the OpenCode server the bridge had started')),
+    ).toBe(true);
   });
 });

@@ -206,9 +206,7 @@ describe('long answers', () => {
     expect(shown.trimEnd()).toBe(code);
   });
 
-  // Needs live-turn.ts to send `renderFinalDelivery(...).document` with messenger.sendDocument
-  // (see the report); until then the code goes out as several messages.
-  it.fails('sends a single huge code block as a .ts document', async () => {
+  it('sends a single huge code block as a .ts document', async () => {
     await run();
     const code = Array.from(
       { length: 120 },
@@ -288,7 +286,7 @@ describe('OpenCode errors in plain words', () => {
   // Fails until live-turn.ts stops calling a failed or aborted turn "interrupted" (see report):
   // OpenCode sends session.error and the first session.idle before it stores the error on the
   // message, so the stored message still looks unfinished when the turn is read back.
-  it.fails('a rejected API key: a notice saying the model API answered with an error', async () => {
+  it('a rejected API key: a notice saying the model API answered with an error', async () => {
     await run();
     const { replies, notice } = await turn(prompts.error(401));
     expect(notice.text).toMatch(
@@ -299,7 +297,7 @@ describe('OpenCode errors in plain words', () => {
   });
 
   // Fails until the same live-turn.ts fix (an abort is read back as "interrupted" too).
-  it.fails('an abort the user asked for is not shown as an error', async () => {
+  it('an abort the user asked for is not shown as an error', async () => {
     const { telegram } = bench;
     await run();
     const before = botMessages(telegram, OWNER.id).length;

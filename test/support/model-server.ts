@@ -226,6 +226,8 @@ export interface RecordedRequest {
   userText?: string;
   /** what we answered: 'text' | 'tool_call:<tool>' | 'error:<status>' | 'aborted' */
   outcome?: string;
+  /** Answer text chunks as written: epoch ms and the answer's length so far (for benchmarks). */
+  emitted?: { at: number; chars: number }[];
 }
 
 export interface ModelServer {
@@ -609,6 +611,10 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
           return;
         }
         send({ content: text.slice(i, i + p.chunkChars) }, null);
+        (rec.emitted ??= []).push({
+          at: Date.now(),
+          chars: Math.min(text.length, i + p.chunkChars),
+        });
       }
       completionChars += text.length;
     }

@@ -8,6 +8,12 @@ import { toError } from '../errors';
 import type { PromptRecord } from '../state-store';
 import type { Place } from '../telegram/messenger';
 
+export interface PromptContent {
+  html: string;
+  keyboard: InlineKeyboardMarkup;
+  extra?: Partial<PromptRecord>;
+}
+
 export class PendingPrompts {
   /** Requests being shown right now (send in flight), so a quick "replied" waits for the message. */
   private readonly showing = new Map<string, Promise<PromptRecord | undefined>>();
@@ -30,50 +36,59 @@ export class PendingPrompts {
     return Object.values(this.context.store.current.prompts).filter((p) => p.kind === this.kind);
   }
 
-  isShown(requestId: string): boolean {
-    return this.showing.has(requestId) || this.get(requestId) !== undefined;
-  }
-
   /** Sends the prompt once per request id; returns its record. */
   show(
     requestId: string,
     sessionId: string,
-    build: (token: string) => {
-      html: string;
-      keyboard: InlineKeyboardMarkup;
-      extra?: Partial<PromptRecord>;
-    },
+    build: (token: string, directory: string | undefined) => PromptContent,
   ): Promise<PromptRecord | undefined> {
     const existing = this.showing.get(requestId);
     if (existing) return existing;
     const recorded = this.get(requestId);
     if (recorded) return Promise.resolve(recorded);
-    const [place] = this.context.chats.placesOf(sessionId);
-    if (!place) return Promise.resolve(undefined);
-    const shown = this.send(requestId, sessionId, place, build).finally(() =>
+    const shown = this.send(requestId, sessionId, build).finally(() =>
       this.showing.delete(requestId),
     );
     this.showing.set(requestId, shown);
     return shown;
   }
 
+  /**
+   * Where a session's prompts go: the chat following it or, for a sub-agent's session (the task
+   * tool), the chat following its parent. Also the session's folder, which OpenCode keeps its
+   * pending requests by.
+   */
+  private async locate(
+    sessionId: string,
+  ): Promise<{ place: Place | undefined; directory: string | undefined }> {
+    const { chats, client } = this.context;
+    let directory = chats.all().find((c) => c.sessionId === sessionId)?.directory;
+    let current: string | undefined = sessionId;
+    for (let depth = 0; current && depth < 5; depth++) {
+      const [place] = chats.placesOf(current);
+      if (place && depth === 0 && directory) return { place, directory };
+      const session = await client.getSession(current).catch(() => undefined);
+      if (depth === 0) directory = session?.directory ?? directory;
+      if (place) return { place, directory };
+      current = session?.parentID;
+    }
+    return { place: undefined, directory };
+  }
+
   private async send(
     requestId: string,
     sessionId: string,
-    place: Place,
-    build: (token: string) => {
-      html: string;
-      keyboard: InlineKeyboardMarkup;
-      extra?: Partial<PromptRecord>;
-    },
+    build: (token: string, directory: string | undefined) => PromptContent,
   ): Promise<PromptRecord | undefined> {
     const { context } = this;
+    const { place, directory } = await this.locate(sessionId);
+    if (!place) return undefined;
     const token = await context.buttons.register({
       kind: this.kind,
       chatId: place.chatId,
-      payload: { requestId },
+      payload: directory ? { requestId, directory } : { requestId },
     });
-    const { html, keyboard, extra } = build(token);
+    const { html, keyboard, extra } = build(token, directory);
     try {
       const message = await context.messenger.send(place, html, {
         priority: 'interactive',
@@ -166,6 +181,23 @@ export class PendingPrompts {
   async answeredElsewhere(requestId: string, outcomeHtml: string): Promise<void> {
     if (this.answering.has(requestId)) return;
     await this.settle(requestId, outcomeHtml);
+  }
+
+  /**
+   * The requests pending in OpenCode (`/permission`, `/question`). OpenCode keeps them per project
+   * folder, so every folder a chat works in is asked; a failure throws rather than giving a
+   * partial list (which would settle prompts that are still open).
+   */
+  async pendingInOpencode<T extends { id: string }>(route: string): Promise<T[]> {
+    const { chats, client, settings } = this.context;
+    const folders = new Set([settings.defaultProject, ...chats.all().map((c) => c.directory)]);
+    const byId = new Map<string, T>();
+    for (const directory of folders) {
+      for (const item of await client.request<T[]>('GET', route, { directory })) {
+        byId.set(item.id, item);
+      }
+    }
+    return [...byId.values()];
   }
 
   /** After a reconnect: prompts whose request is no longer pending were answered meanwhile. */

@@ -96,7 +96,11 @@ export class Messenger {
     place: Place,
     bytes: Buffer,
     filename: string,
-    options: { priority: SendOptions['priority']; captionHtml?: string | undefined },
+    options: {
+      priority: SendOptions['priority'];
+      captionHtml?: string | undefined;
+      silent?: boolean | undefined;
+    },
   ): Promise<Message.DocumentMessage> {
     return this.outbox.enqueue({
       key: `send:${++uniqueJobId}`,

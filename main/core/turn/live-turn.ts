@@ -7,7 +7,7 @@ import type { OpencodeClient } from '../opencode/client';
 import type { OpencodeEvent } from '../opencode/types';
 import type { Messenger, Place } from '../telegram/messenger';
 import type { RenderOptions } from './render-turn';
-import { renderFinal, renderLive, renderNotice } from './render-turn';
+import { renderFinalDelivery, renderLive, renderNotice } from './render-turn';
 import { TurnModel } from './turn-model';
 
 export interface LiveTurnDeps {
@@ -34,6 +34,7 @@ export class LiveTurn {
   model: TurnModel;
   private readonly messageId: Promise<number | undefined>;
   private editQueued = false;
+  private sawEvent = false;
   /** What the live message shows now, so an unchanged render costs no Telegram call. */
   private shown: string | undefined;
   private finished = false;
@@ -104,8 +105,25 @@ export class LiveTurn {
     return this.deps.place;
   }
 
+  /** Whether OpenCode has said anything about this turn yet. */
+  get started(): boolean {
+    return this.sawEvent;
+  }
+
+  /** OpenCode took the prompt (204) but never started on it: end the turn saying so. */
+  markNeverStarted(): void {
+    this.model.error = {
+      name: 'UnknownError',
+      data: {
+        message:
+          'OpenCode accepted the message but never started on it (it may have rejected an attachment). Try again, or check OpenCode’s log.',
+      },
+    };
+  }
+
   apply(event: OpencodeEvent): void {
     if (this.finished) return;
+    this.sawEvent = true;
     if (this.model.apply(event)) this.requestEdit();
   }
 
@@ -154,7 +172,7 @@ export class LiveTurn {
     const { messenger, place, log } = this.deps;
     const final = await this.readFinalModel();
     const options = this.deps.renderOptions();
-    const chunks = renderFinal(final, options);
+    const { chunks, document } = renderFinalDelivery(final, options);
     const id = await this.messageId;
     const [first, ...rest] = chunks;
     try {
@@ -164,6 +182,18 @@ export class LiveTurn {
       }
       for (const chunk of rest)
         await messenger.send(place, chunk, { priority: 'final', silent: true });
+      // One huge code block reads better as a file than as many messages.
+      if (document) {
+        await messenger.sendDocument(
+          place,
+          Buffer.from(document.content, 'utf8'),
+          document.filename,
+          {
+            priority: 'final',
+            silent: true,
+          },
+        );
+      }
       const notice = final.interrupted
         ? `⚠️ Interrupted: OpenCode stopped before the turn finished; above is what it had produced.`
         : renderNotice(final, this.now());
@@ -183,11 +213,16 @@ export class LiveTurn {
       // Errors and aborts arrive as session events and are not always on a stored message.
       final.error ??= this.model.error;
       final.aborted ||= this.model.aborted;
-      // OpenCode stores streamed text when a part completes: if it died mid-part, the phone has
-      // seen more than storage kept, and that is what the user gets.
-      if (!final.interrupted || final.error || final.answer.length >= this.model.answer.length)
-        return final;
+      // OpenCode reports errors and aborts before it saves them on the message: an unfinished
+      // message then is not a crash.
+      if (final.error || final.aborted) final.interrupted = false;
+      // Storage is the truth, unless the turn was cut short before OpenCode saved the text the
+      // phone already showed (it stores streamed text when a part completes).
+      const cutShort = final.interrupted || final.aborted;
+      if (!cutShort || final.answer.length >= this.model.answer.length) return final;
       this.model.interrupted = final.interrupted;
+      this.model.error ??= final.error;
+      this.model.aborted ||= final.aborted;
       this.model.status = { type: 'idle' };
     } catch (error) {
       this.deps.log.warn(

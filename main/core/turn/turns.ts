@@ -8,6 +8,9 @@ import type { OpencodeEvent } from '../opencode/types';
 import type { Messenger, Place } from '../telegram/messenger';
 import { LiveTurn } from './live-turn';
 
+/** How long a prompt may go without any sign of OpenCode working on it. */
+const PROMPT_START_TIMEOUT_MS = 30_000;
+
 export interface TurnRegistryDeps {
   messenger: Messenger;
   client: OpencodeClient;
@@ -68,7 +71,29 @@ export class TurnRegistry {
     });
     this.turns.set(sessionId, turn);
     this.deps.onChange();
+    if (existingMessageId === undefined) this.watchStart(turn);
     return turn;
+  }
+
+  /**
+   * `prompt_async` answers 204 before OpenCode looks at the prompt; one it then refuses (an
+   * attachment it cannot read) produces no event at all. Such a turn must not say "working" forever.
+   */
+  private watchStart(turn: LiveTurn): void {
+    const timer = setTimeout(() => {
+      if (this.turns.get(turn.sessionId) !== turn || turn.started) return;
+      void this.deps.client.sessionStatus().then(
+        (status) => {
+          if (status[turn.sessionId] || turn.started || this.turns.get(turn.sessionId) !== turn)
+            return;
+          this.deps.log.warn(`OpenCode never started on the prompt in session ${turn.sessionId}.`);
+          turn.markNeverStarted();
+          this.finish(turn);
+        },
+        () => undefined,
+      );
+    }, PROMPT_START_TIMEOUT_MS);
+    timer.unref?.();
   }
 
   onEvent(event: OpencodeEvent, sessionId: string): void {
