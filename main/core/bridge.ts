@@ -291,6 +291,8 @@ export class Bridge implements BridgeHost {
       this.outbox.stop();
     }
     await this.server?.stop();
+    // A prompt's buttons or a turn recorded just before the stop must be on disk before exit.
+    await this.store.settled();
     this.setStatus({
       running: false,
       telegram: { kind: 'stopped' },

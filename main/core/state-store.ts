@@ -131,6 +131,11 @@ export class StateStore {
     return this.writing;
   }
 
+  /** Resolves when every change so far is on disk. */
+  async settled(): Promise<void> {
+    await this.writing;
+  }
+
   private async flush(): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;

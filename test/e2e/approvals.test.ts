@@ -191,6 +191,12 @@ const turnEnded = (mine: (p?: RegExp) => MessageView[]) =>
 
 const current = (m: MessageView): MessageView => bench.telegram.message(m.chatId, m.messageId)!;
 
+/** The prompt once it shows an outcome (its buttons gone). */
+const settled = (m: MessageView): Promise<MessageView> =>
+  bench.telegram.waitFor(() => (current(m).replyMarkup === undefined ? current(m) : undefined), {
+    timeoutMs: 15_000,
+  });
+
 describe('permissions', { timeout: TEST_MS }, () => {
   it('asks once with Once / Always / Reject; Once runs the command and the answer arrives', async () => {
     const stateDir = await tempDir('bridge-state-');
@@ -241,7 +247,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
     expect(await waitForAnswer(query)).toBe('Rejected');
     await turnEnded(mine);
     await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined);
-    expect(current(prompt).text).toBe(`${prompt.text}\n\n❌ Rejected`);
+    expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n❌ Rejected`);
 
     const [bash] = await toolParts(sessionId, 'bash');
     expect(bash?.state?.status).toBe('error');
@@ -259,7 +265,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
     const query = press(prompt, 'Always');
     expect(await waitForAnswer(query)).toBe('Always allowed');
     await turnEnded(mine);
-    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Always allowed`);
+    expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n✅ Always allowed`);
 
     const before = mine().length;
     bench.telegram.userSendsText({
@@ -324,7 +330,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined);
-    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Allowed once`);
+    expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n✅ Allowed once`);
     expect(mine(/^🔐/u)).toHaveLength(1);
   });
 
@@ -343,7 +349,9 @@ describe('permissions', { timeout: TEST_MS }, () => {
     await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined, {
       timeoutMs: 15_000,
     });
-    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Allowed once (answered at the desk)`);
+    expect((await settled(prompt)).text).toBe(
+      `${prompt.text}\n\n✅ Allowed once (answered at the desk)`,
+    );
     await waitForText(mine, expectedReply(prompts.bash(command)));
     expect(mine(/^🔐/u)).toHaveLength(1);
 
@@ -390,7 +398,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
       { timeoutMs: 15_000 },
     );
     await bench.telegram.waitFor(() => current(answered.prompt).replyMarkup === undefined);
-    expect(current(answered.prompt).text).toBe(
+    expect((await settled(answered.prompt)).text).toBe(
       `${answered.prompt.text}\n\nAnswered elsewhere while the bridge was away.`,
     );
 
@@ -420,7 +428,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
 
     expect(await waitForAnswer(press(prompt, 'Once'))).toBe('Allowed once');
     await waitForText(mine, expectedReply(prompts.bash(command)));
-    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Allowed once`);
+    expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n✅ Allowed once`);
 
     const sessionId = await sessionOf(stateDir);
     const [bash] = await toolParts(sessionId, 'bash');
@@ -458,7 +466,10 @@ describe('permissions', { timeout: TEST_MS }, () => {
     const [bash] = await toolParts(sessionId, 'bash');
     expect(bash?.state?.status).toBe('error');
     expect(await pending('permission', sessionId)).toEqual([]);
-    expect(request.id).toMatch(/^per/);
+    expect(botMessages(bench.telegram, STRANGER.id).map((m) => m.text)).toEqual(['forged']);
+    await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined);
+    expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n❌ Rejected`);
+    expect(request.id).toMatch(/^per_/);
   });
 });
 
@@ -477,7 +488,7 @@ describe('questions', { timeout: TEST_MS }, () => {
     const query = press(prompt, 'Blue');
     expect(await waitForAnswer(query)).toBe('Answered');
     await waitForText(mine, expectedReply(text, { answers: [['Blue']] }));
-    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Answered: Blue`);
+    expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n✅ Answered: Blue`);
     expect(current(prompt).replyMarkup).toBeUndefined();
     expect(await pending('question', await sessionOf(stateDir))).toEqual([]);
   });
@@ -507,7 +518,7 @@ describe('questions', { timeout: TEST_MS }, () => {
     expect(await waitForAnswer(press(shown, 'Done'))).toBe('Answered');
 
     await waitForText(mine, expectedReply(text, { answers: [['Red'], ['Cats', 'Dogs']] }));
-    expect(current(prompt).text).toMatch(/\n\n✅ Answered: Red · Cats, Dogs$/u);
+    expect((await settled(prompt)).text).toMatch(/\n\n✅ Answered: Red · Cats, Dogs$/u);
     expect(current(prompt).replyMarkup).toBeUndefined();
   });
 
@@ -521,7 +532,7 @@ describe('questions', { timeout: TEST_MS }, () => {
     bench.telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'Blue, definitely' });
     await waitForText(mine, expectedReply(text, { answers: [['Blue']] }));
     await turnEnded(mine);
-    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Answered: Blue, definitely`);
+    expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n✅ Answered: Blue, definitely`);
     expect(await userTexts(sessionId)).toEqual([text]);
     const [tool] = await toolParts(sessionId, 'question');
     expect(tool?.state?.status).toBe('completed');
@@ -536,7 +547,7 @@ describe('questions', { timeout: TEST_MS }, () => {
 
     expect(await waitForAnswer(press(prompt, 'Skip'))).toBe('Skipped');
     await turnEnded(mine);
-    expect(current(prompt).text).toBe(`${prompt.text}\n\n⏭ Skipped`);
+    expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n⏭ Skipped`);
     expect(current(prompt).replyMarkup).toBeUndefined();
     const [tool] = await toolParts(sessionId, 'question');
     expect(tool?.state?.status).toBe('error');
@@ -557,7 +568,7 @@ describe('questions', { timeout: TEST_MS }, () => {
     await bench.telegram.waitFor(() => current(prompt).replyMarkup === undefined, {
       timeoutMs: 15_000,
     });
-    expect(current(prompt).text).toBe(`${prompt.text}\n\n✅ Answered at the desk: Red`);
+    expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n✅ Answered at the desk: Red`);
     await waitForText(mine, expectedReply(text, { answers: [['Red']] }));
   });
 });

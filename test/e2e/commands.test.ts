@@ -348,29 +348,22 @@ describe('/sessions', () => {
     expect(await userTexts(desk.id)).toEqual([deskText, 'carry on from the phone']);
   });
 
-  // Fails for now: turns.ts starts a desk turn with startedAt = the bridge's clock when the
-  // `busy` event arrives, which is after OpenCode created the assistant message, so the final
-  // read-back (TurnModel.fromMessages) drops the answer and shows "(no text answer)". Flip to
-  // `it` once turns.ts dates a desk turn from its user message.
-  it.fails(
-    'streams to the phone a turn started at the desk in the session the chat follows',
-    async () => {
-      const { stateDir } = await run();
-      let since = mark();
-      send('start on the phone');
-      await waitForTurnEnd(since);
-      const sessionId = await sessionOf(stateDir);
+  it('streams to the phone a turn started at the desk in the session the chat follows', async () => {
+    const { stateDir } = await run();
+    let since = mark();
+    send('start on the phone');
+    await waitForTurnEnd(since);
+    const sessionId = await sessionOf(stateDir);
 
-      since = mark();
-      await deskPrompt(sessionId, prompts.say('Finished at the desk, shown on the phone.'));
-      const notice = await waitForTurnEnd(since);
-      expect(notice.text).toMatch(/^✅ Done in \d+ s/u);
-      expect(botSince(since).map((m) => m.text)).toEqual([
-        'Finished at the desk, shown on the phone.',
-        notice.text,
-      ]);
-    },
-  );
+    since = mark();
+    await deskPrompt(sessionId, prompts.say('Finished at the desk, shown on the phone.'));
+    const notice = await waitForTurnEnd(since);
+    expect(notice.text).toMatch(/^✅ Done in \d+ s/u);
+    expect(botSince(since).map((m) => m.text)).toEqual([
+      'Finished at the desk, shown on the phone.',
+      notice.text,
+    ]);
+  });
 
   it('/new starts a titled session in the current project; the next message goes there', async () => {
     const { stateDir } = await run();
@@ -407,35 +400,29 @@ describe('/abort and /status', () => {
     expect((await waitForBot(since, /./u)).text).toBe('Nothing is running.');
   });
 
-  // Fails for now: live-turn.ts flags an aborted turn as interrupted (its stored assistant message
-  // is not completed yet when the first idle arrives) and says "⚠️ Interrupted…" instead of
-  // "⏹ Stopped…". Flip to `it` once live-turn.ts lets an abort win over "interrupted".
-  it.fails(
-    '/stop (alias of /abort) stops the running turn: a Stopped notice, no error',
-    async () => {
-      await run();
-      let since = mark();
-      send(prompts.slow({ secs: 30 }));
-      // The model is streaming: the live message shows its first words.
-      const live = await waitForBot(since, /tick \d/u);
-      send('/stop');
-      const notice = await waitForBot(since, /^(✅|⚠️|⏹ Stopped)/u, 20_000);
-      expect(notice.text).toMatch(/^⏹ Stopped after \d+ s\.$/u);
-      // Let a second idle (OpenCode sends two after an abort) arrive, then check nothing else came.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect(botSince(since, /⚠️/u)).toEqual([]);
-      expect(botSince(since, /^⏹/u).map((m) => m.text)).toEqual([
-        '⏹ Stopping the agent…',
-        notice.text,
-      ]);
-      // What the model had produced stays on the phone.
-      expect(bench.telegram.message(OWNER.id, live.messageId)!.text).toMatch(/^tick 1 /u);
+  it('/stop (alias of /abort) stops the running turn: a Stopped notice, no error', async () => {
+    await run();
+    let since = mark();
+    send(prompts.slow({ secs: 30 }));
+    // The model is streaming: the live message shows its first words.
+    const live = await waitForBot(since, /tick \d/u);
+    send('/stop');
+    const notice = await waitForBot(since, /^(✅|⚠️|⏹ Stopped)/u, 20_000);
+    expect(notice.text).toMatch(/^⏹ Stopped after \d+ s\.$/u);
+    // Let a second idle (OpenCode sends two after an abort) arrive, then check nothing else came.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(botSince(since, /⚠️/u)).toEqual([]);
+    expect(botSince(since, /^⏹/u).map((m) => m.text)).toEqual([
+      '⏹ Stopping the agent…',
+      notice.text,
+    ]);
+    // What the model had produced stays on the phone.
+    expect(bench.telegram.message(OWNER.id, live.messageId)!.text).toMatch(/^tick 1\b/u);
 
-      since = mark();
-      send('/abort');
-      expect((await waitForBot(since, /./u)).text).toBe('Nothing is running.');
-    },
-  );
+    since = mark();
+    send('/abort');
+    expect((await waitForBot(since, /./u)).text).toBe('Nothing is running.');
+  });
 
   it('/status shows project, session, state, model, agent, tokens and cost', async () => {
     const { stateDir } = await run();
@@ -625,11 +612,15 @@ describe('queueing', () => {
       },
       { timeoutMs: 60_000 },
     );
-    const shown = botSince(since)
-      .map((m) => m.text ?? '')
-      .join('\n');
-    expect(shown.indexOf(expectedReply(first))).toBeGreaterThanOrEqual(0);
-    expect(shown.indexOf(second)).toBeGreaterThan(shown.indexOf(expectedReply(first)));
+    // Each prompt gets its own reply message and its own notice, in order.
+    const texts = botSince(since).map((m) => m.text ?? '');
+    const firstAt = texts.indexOf(expectedReply(first));
+    const secondAt = texts.indexOf(second);
+    expect(firstAt).toBeGreaterThanOrEqual(0);
+    expect(secondAt).toBeGreaterThan(firstAt);
+    expect(texts.slice(firstAt + 1, secondAt).some((t) => t.startsWith('✅'))).toBe(true);
+    const secondReply = botSince(since).find((m) => m.text === second)!;
+    expect(secondReply.raw.reply_to_message?.message_id).toBe(queuedId);
     expect(botSince(since, /⚠️/u)).toEqual([]);
     expect(await userTexts(await sessionOf(stateDir))).toEqual([first, 'and after that, this']);
   });

@@ -91,6 +91,84 @@ describe('forum topics', () => {
   });
 });
 
+describe('forum topics, sessions from the desk', () => {
+  it('/sessions in General opens a session started at the desk in a topic of its own', async () => {
+    const { telegram, opencode } = bench;
+    groupId = telegram.addForumGroup({ title: 'Desk', botIsAdmin: true, canManageTopics: true }).id;
+    await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    // At the desk: a session with a finished turn.
+    const desk = await opencode.json<{ id: string }>(
+      `/session?directory=${encodeURIComponent(opencode.dirs.project)}`,
+      { method: 'POST', body: { title: 'Desk work' } },
+    );
+    await opencode.fetch(`/session/${desk.id}/prompt_async`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ parts: [{ type: 'text', text: 'started at the desk' }] }),
+    });
+    await waitIdle(desk.id);
+
+    telegram.userSendsText({ from: OWNER, chatId: groupId, text: '/sessions' });
+    await telegram.waitFor(
+      () => telegram.messages(groupId).some((m) => m.fromBot && m.replyMarkup),
+      { timeoutMs: 30_000 },
+    );
+    const list = telegram.messages(groupId).find((m) => m.fromBot && m.replyMarkup)!;
+    const button = list
+      .replyMarkup!.inline_keyboard.flat()
+      .find((b) => b.text.includes('Desk work')) as {
+      callback_data: string;
+    };
+    telegram.userPressesButton({
+      from: OWNER,
+      chatId: groupId,
+      messageId: list.messageId,
+      data: button.callback_data,
+    });
+    await telegram.waitFor(() => telegram.topics(groupId).some((t) => t.name === 'Desk work'), {
+      timeoutMs: 30_000,
+    });
+    const topic = telegram.topics(groupId).find((t) => t.name === 'Desk work')!;
+    await telegram.waitFor(
+      () =>
+        inTopic(topic.threadId).some((m) => m.text?.includes(expectedReply('started at the desk'))),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    // Messages in the topic continue that session.
+    telegram.userSendsText({
+      from: OWNER,
+      chatId: groupId,
+      threadId: topic.threadId,
+      text: 'continued from the phone',
+    });
+    await telegram.waitFor(() => notices(topic.threadId).length > 0, { timeoutMs: 60_000 });
+    const history = await opencode.json<
+      Array<{ info: { role: string }; parts: Array<{ type: string; text?: string }> }>
+    >(`/session/${desk.id}/message`);
+    const texts = history
+      .filter((m) => m.info.role === 'user')
+      .flatMap((m) => m.parts.map((p) => p.text));
+    expect(texts).toEqual(['started at the desk', 'continued from the phone']);
+  }, 150_000);
+});
+
+async function waitIdle(sessionId: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  // Busy sessions are listed in /session/status; give the turn a moment to start first.
+  await new Promise((r) => setTimeout(r, 1000));
+  while (Date.now() < deadline) {
+    const status = await bench.opencode.json<Record<string, unknown>>('/session/status');
+    const messages = await bench.opencode.json<Array<{ info: { role: string } }>>(
+      `/session/${sessionId}/message`,
+    );
+    if (!status[sessionId] && messages.some((m) => m.info.role === 'assistant')) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error('the desk turn did not finish');
+}
+
 async function run(env: Record<string, string>): Promise<BridgeProcess> {
   const bridge = await startConnectedBridge(env);
   bridges.push(bridge);

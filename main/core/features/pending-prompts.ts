@@ -5,6 +5,7 @@ import type { Context } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { BridgeContext } from '../context';
 import { toError } from '../errors';
+import type { Session } from '../opencode/types';
 import type { PromptRecord } from '../state-store';
 import type { Place } from '../telegram/messenger';
 
@@ -65,10 +66,9 @@ export class PendingPrompts {
     let directory = chats.all().find((c) => c.sessionId === sessionId)?.directory;
     let current: string | undefined = sessionId;
     for (let depth = 0; current && depth < 5; depth++) {
-      const [place] = chats.placesOf(current);
-      if (place && depth === 0 && directory) return { place, directory };
-      const session = await client.getSession(current).catch(() => undefined);
+      const session: Session | undefined = await client.getSession(current).catch(() => undefined);
       if (depth === 0) directory = session?.directory ?? directory;
+      const [place] = chats.placesOf(current);
       if (place) return { place, directory };
       current = session?.parentID;
     }
@@ -119,10 +119,25 @@ export class PendingPrompts {
   }
 
   /**
+   * Posts the phone's answer (`/permission/:id/reply`…) in the folder of the prompt's session:
+   * OpenCode keeps pending requests per project folder and answers 404 elsewhere.
+   */
+  answerInOpencode(record: PromptRecord, route: string, body: unknown): Promise<unknown> {
+    const directory = this.context.store.current.buttons[record.token]?.payload['directory'];
+    return this.whileAnswering(record.requestId, () =>
+      this.context.client.request(
+        'POST',
+        route,
+        typeof directory === 'string' ? { directory, body } : { body },
+      ),
+    );
+  }
+
+  /**
    * Runs the phone's answer; OpenCode's echo of it is not taken for a desk answer, neither while
    * the answer is on its way nor after it was taken (until `settle` shows the phone's outcome).
    */
-  async whileAnswering<T>(requestId: string, answer: () => Promise<T>): Promise<T> {
+  private async whileAnswering<T>(requestId: string, answer: () => Promise<T>): Promise<T> {
     this.answering.add(requestId);
     try {
       return await answer();

@@ -24,14 +24,11 @@ export function permissionsFeature(context: BridgeContext): Feature {
   const prompts = new PendingPrompts(context, 'permission');
 
   const show = (request: PermissionRequest): void => {
-    void prompts.show(request.id, request.sessionID, (token) => ({
-      html: describePermission(request, directoryOf(request.sessionID)),
+    void prompts.show(request.id, request.sessionID, (token, directory) => ({
+      html: describePermission(request, directory),
       keyboard: permissionKeyboard(token),
     }));
   };
-
-  const directoryOf = (sessionId: string): string | undefined =>
-    context.chats.all().find((c) => c.sessionId === sessionId)?.directory;
 
   return {
     buttonKinds: ['permission'],
@@ -48,7 +45,7 @@ export function permissionsFeature(context: BridgeContext): Feature {
     },
 
     async onConnected() {
-      const pending = await context.client.pendingPermissions();
+      const pending = await prompts.pendingInOpencode<PermissionRequest>('/permission');
       await prompts.forgetAllBut(
         new Set(pending.map((p) => p.id)),
         '<i>Answered elsewhere while the bridge was away.</i>',
@@ -67,8 +64,10 @@ export function permissionsFeature(context: BridgeContext): Feature {
         return;
       }
       try {
-        await prompts.whileAnswering(requestId, () =>
-          context.client.replyPermission(requestId, reply),
+        await prompts.answerInOpencode(
+          record,
+          `/permission/${encodeURIComponent(requestId)}/reply`,
+          { reply },
         );
       } catch (error) {
         if (error instanceof OpencodeHttpError && error.status === 404) {

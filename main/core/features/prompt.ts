@@ -62,6 +62,7 @@ export async function sendPrompt(
   );
   log.info(`Prompt from chat ${place.chatId} → session ${chat.sessionId} (${size.join(', ')})`);
   if (busy) {
+    context.turns.noteQueued(chat.sessionId, replyTo);
     await reply(
       context,
       place,
@@ -70,7 +71,7 @@ export async function sendPrompt(
     );
     return;
   }
-  context.turns.start(chat.sessionId, place, startedAt, replyTo);
+  context.turns.start(chat.sessionId, place, startedAt, { replyTo });
 }
 
 /** A short answer to the user, ahead of streaming edits. Failures are logged, never thrown. */

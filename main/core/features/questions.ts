@@ -50,8 +50,10 @@ export function questionsFeature(context: BridgeContext): Feature {
   const finish = async (record: PromptRecord, ctx: Context | undefined): Promise<void> => {
     const answers = record.answers ?? [];
     try {
-      await prompts.whileAnswering(record.requestId, () =>
-        context.client.replyQuestion(record.requestId, answers),
+      await prompts.answerInOpencode(
+        record,
+        `/question/${encodeURIComponent(record.requestId)}/reply`,
+        { answers },
       );
     } catch (error) {
       const gone = error instanceof OpencodeHttpError && error.status === 404;
@@ -115,7 +117,7 @@ export function questionsFeature(context: BridgeContext): Feature {
     },
 
     async onConnected() {
-      const pending = await context.client.pendingQuestions();
+      const pending = await prompts.pendingInOpencode<QuestionRequest>('/question');
       for (const request of pending) requests.set(request.id, request);
       await prompts.forgetAllBut(
         new Set(pending.map((q) => q.id)),
@@ -146,7 +148,11 @@ export function questionsFeature(context: BridgeContext): Feature {
       }
       if (choice === 's') {
         try {
-          await prompts.whileAnswering(requestId, () => context.client.rejectQuestion(requestId));
+          await prompts.answerInOpencode(
+            record,
+            `/question/${encodeURIComponent(requestId)}/reject`,
+            {},
+          );
         } catch (error) {
           const gone = error instanceof OpencodeHttpError && error.status === 404;
           await prompts.answerPress(

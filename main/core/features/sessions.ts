@@ -12,6 +12,7 @@ import type { Place } from '../telegram/messenger';
 import { TurnModel } from '../turn/turn-model';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
+import { isForum, topicFor } from './topics';
 
 const LIST_LIMIT = 10;
 /** Non-git folders all share OpenCode's "global" project: ask for more, keep this folder's. */
@@ -91,18 +92,37 @@ export function sessionsFeature(context: BridgeContext): Feature {
       });
       return;
     }
-    await context.chats.update(place, (c) => {
-      c.sessionId = session.id;
-      c.directory = session.directory;
-    });
     await context.buttons.revoke(press.token);
+    // In a forum every session has a topic of its own; elsewhere the chat switches sessions.
+    let target = place;
+    if (isForum(ctx)) {
+      try {
+        target = await topicFor(context, place.chatId, session);
+      } catch (error) {
+        await ctx.answerCallbackQuery({
+          text: `Could not open a topic: ${toError(error).message}`.slice(0, 200),
+        });
+        return;
+      }
+    } else {
+      await context.chats.update(place, (c) => {
+        c.sessionId = session.id;
+        c.directory = session.directory;
+      });
+    }
     await ctx.answerCallbackQuery({ text: `Switched to ${session.title}`.slice(0, 200) });
     log.info(`Chat ${place.chatId} → session ${session.id}`);
     context.statusChanged();
-    await closeList(context, ctx, `Now in <b>${escapeHtml(session.title)}</b>`);
-    await showLastAnswer(place, session, messages);
+    await closeList(
+      context,
+      ctx,
+      target === place
+        ? `Now in <b>${escapeHtml(session.title)}</b>`
+        : `Opened <b>${escapeHtml(session.title)}</b> in its own topic.`,
+    );
+    await showLastAnswer(target, session, messages);
     const status: Record<string, unknown> = await context.client.sessionStatus().catch(() => ({}));
-    if (status[session.id]) context.turns.start(session.id, place, context.now());
+    if (status[session.id]) await context.turns.follow(session.id, target);
   };
 
   const showLastAnswer = async (

@@ -23,6 +23,10 @@ export interface LiveTurnDeps {
   now?: () => number;
   /** Resuming a turn whose reply message already exists (after a bridge restart). */
   existingMessageId?: number | undefined;
+  /** The user message this turn answers, when already known (desk turns, queued prompts). */
+  userMessageId?: string | undefined;
+  /** Send the reply only after this settles (the previous turn's answer and notice go first). */
+  after?: Promise<unknown> | undefined;
   /** Called once the reply message exists, so the turn can be persisted. */
   onMessageId?: ((messageId: number) => void) | undefined;
 }
@@ -44,16 +48,20 @@ export class LiveTurn {
   constructor(private readonly deps: LiveTurnDeps) {
     this.now = deps.now ?? Date.now;
     this.model = new TurnModel(deps.sessionId, deps.startedAt);
+    this.model.userMessageId = deps.userMessageId;
     this.shown = renderLive(this.model, deps.renderOptions());
     this.messageId =
       deps.existingMessageId !== undefined
         ? Promise.resolve(deps.existingMessageId)
-        : deps.messenger
-            .send(deps.place, this.shown, {
-              priority: 'interactive',
-              replyToMessageId: deps.replyTo,
-              silent: true,
-            })
+        : (deps.after ?? Promise.resolve())
+            .catch(() => undefined)
+            .then(() =>
+              deps.messenger.send(deps.place, this.shown ?? '⏳', {
+                priority: 'interactive',
+                replyToMessageId: deps.replyTo,
+                silent: true,
+              }),
+            )
             .then(
               (message) => {
                 deps.onMessageId?.(message.message_id);
@@ -90,7 +98,12 @@ export class LiveTurn {
     if (this.finished) return;
     try {
       const messages = await this.deps.client.messages(this.deps.sessionId, FINAL_MESSAGES_TO_READ);
-      const fresh = TurnModel.fromMessages(this.deps.sessionId, this.deps.startedAt, messages);
+      const fresh = TurnModel.fromMessages(
+        this.deps.sessionId,
+        this.deps.startedAt,
+        messages,
+        this.model.userMessageId,
+      );
       fresh.status = this.model.status.type === 'idle' ? { type: 'busy' } : this.model.status;
       this.model = fresh;
       this.requestEdit();
@@ -209,7 +222,12 @@ export class LiveTurn {
   private async readFinalModel(): Promise<TurnModel> {
     try {
       const messages = await this.deps.client.messages(this.deps.sessionId, FINAL_MESSAGES_TO_READ);
-      const final = TurnModel.fromMessages(this.deps.sessionId, this.deps.startedAt, messages);
+      const final = TurnModel.fromMessages(
+        this.deps.sessionId,
+        this.deps.startedAt,
+        messages,
+        this.model.userMessageId,
+      );
       // Errors and aborts arrive as session events and are not always on a stored message.
       final.error ??= this.model.error;
       final.aborted ||= this.model.aborted;

@@ -30,6 +30,11 @@ export class TurnModel {
   aborted = false;
   /** Read back from storage, the last answer never completed: OpenCode died mid-turn. */
   interrupted = false;
+  /**
+   * The user message this turn answers. Once known, only assistant messages replying to it belong
+   * to the turn: a prompt queued meanwhile gets its own turn.
+   */
+  userMessageId: string | undefined;
 
   constructor(
     readonly sessionId: string,
@@ -41,10 +46,13 @@ export class TurnModel {
     sessionId: string,
     startedAt: number,
     messages: readonly MessageWithParts[],
+    userMessageId?: string,
   ): TurnModel {
     const model = new TurnModel(sessionId, startedAt);
+    model.userMessageId = userMessageId;
     for (const { info, parts } of messages) {
-      if (info.role !== 'assistant' || info.time.created < startedAt) continue;
+      if (info.role !== 'assistant') continue;
+      if (userMessageId ? info.parentID !== userMessageId : info.time.created < startedAt) continue;
       // (user messages are skipped here, so their parts never reach the answer)
       model.noteAssistant(info);
       for (const part of parts) model.applyPart(part);
@@ -63,6 +71,13 @@ export class TurnModel {
         if (event.properties.info.role === 'assistant')
           return this.noteAssistant(event.properties.info);
         this.userMessages.add(event.properties.info.id);
+        // Clocks of bridge and server are the same machine's; allow for a little scheduling slack.
+        if (
+          this.userMessageId === undefined &&
+          event.properties.info.time.created >= this.startedAt - 2000
+        ) {
+          this.userMessageId = event.properties.info.id;
+        }
         return false;
       case 'message.part.updated':
         return this.applyPart(event.properties.part);

@@ -21,8 +21,28 @@ export interface TurnRegistryDeps {
   onChange: () => void;
 }
 
+export interface TurnOptions {
+  /** The user's Telegram message the reply answers. */
+  replyTo?: number | undefined;
+  /** Resume in this existing reply message instead of sending a new one. */
+  existingMessageId?: number | undefined;
+  /** The OpenCode user message the turn answers, when known. */
+  userMessageId?: string | undefined;
+  /** Wait for this (the previous turn's delivery) before sending the reply message. */
+  after?: Promise<unknown> | undefined;
+}
+
+interface SeenUserMessage {
+  id: string;
+  created: number;
+}
+
 export class TurnRegistry {
   private readonly turns = new Map<string, LiveTurn>();
+  /** The newest user message seen per session: where a turn started at the desk begins. */
+  private readonly lastUserMessage = new Map<string, SeenUserMessage>();
+  /** Telegram messages whose prompts OpenCode queued behind a running turn, oldest first. */
+  private readonly queued = new Map<string, number[]>();
 
   constructor(private readonly deps: TurnRegistryDeps) {}
 
@@ -35,13 +55,8 @@ export class TurnRegistry {
   }
 
   /** A turn the phone started: its reply message answers the user's message. */
-  start(
-    sessionId: string,
-    place: Place,
-    startedAt: number,
-    replyTo?: number,
-    existingMessageId?: number,
-  ): LiveTurn {
+  start(sessionId: string, place: Place, startedAt: number, options: TurnOptions = {}): LiveTurn {
+    const { replyTo, existingMessageId, userMessageId, after } = options;
     const existing = this.turns.get(sessionId);
     if (existing) return existing;
     const { chats, store } = this.deps;
@@ -54,6 +69,8 @@ export class TurnRegistry {
       startedAt,
       replyTo,
       existingMessageId,
+      userMessageId,
+      after,
       renderOptions: () => ({ showReasoning: chats.get(place).showReasoning === true }),
       now: this.deps.now,
       // Persisted as soon as the reply exists: a bridge killed mid-turn finishes it after restart.
@@ -88,7 +105,7 @@ export class TurnRegistry {
             return;
           this.deps.log.warn(`OpenCode never started on the prompt in session ${turn.sessionId}.`);
           turn.markNeverStarted();
-          this.finish(turn);
+          void this.finish(turn);
         },
         () => undefined,
       );
@@ -96,22 +113,53 @@ export class TurnRegistry {
     timer.unref?.();
   }
 
+  /** A prompt sent while the session was busy: OpenCode runs it after the current one. */
+  noteQueued(sessionId: string, replyTo: number | undefined): void {
+    if (replyTo === undefined) return;
+    this.queued.set(sessionId, [...(this.queued.get(sessionId) ?? []), replyTo]);
+  }
+
   onEvent(event: OpencodeEvent, sessionId: string): void {
+    if (event.type === 'message.updated' && event.properties.info.role === 'user') {
+      const { id, time } = event.properties.info;
+      this.lastUserMessage.set(sessionId, { id, created: time.created });
+    }
     let turn = this.turns.get(sessionId);
+    if (turn && event.type === 'message.updated' && event.properties.info.role === 'assistant') {
+      // An answer to a later user message: a queued prompt has started. It gets its own reply.
+      const own = turn.model.userMessageId;
+      const parent = event.properties.info.parentID;
+      if (own !== undefined && parent > own) {
+        const place = turn.place;
+        const delivered = this.finish(turn);
+        const replyTo = this.queued.get(sessionId)?.shift();
+        const created = this.lastUserMessage.get(sessionId);
+        turn = this.start(
+          sessionId,
+          place,
+          created?.id === parent ? created.created : this.deps.now(),
+          { replyTo, userMessageId: parent, after: delivered },
+        );
+      }
+    }
     if (!turn) {
       if (event.type !== 'session.status' || event.properties.status.type !== 'busy') return;
       // A turn left on the phone by a previous run of the bridge continues in its own message.
       turn = this.resumePersisted(sessionId);
       if (!turn) {
-        // A turn started elsewhere (the TUI at the desk) in a session a chat follows: show it too.
+        // A turn started elsewhere (the TUI at the desk) in a session a chat follows: show it too,
+        // from its user message on (OpenCode may have written the answer's first message already).
         const [place] = this.deps.chats.placesOf(sessionId);
         if (!place) return;
-        turn = this.start(sessionId, place, this.deps.now());
+        const user = this.lastUserMessage.get(sessionId);
+        turn = this.start(sessionId, place, user?.created ?? this.deps.now(), {
+          userMessageId: user?.id,
+        });
       }
     }
     turn.apply(event);
     // OpenCode sends idle twice after an abort or error: the first one ends the turn.
-    if (event.type === 'session.idle') this.finish(turn);
+    if (event.type === 'session.idle') void this.finish(turn);
   }
 
   /**
@@ -123,13 +171,13 @@ export class TurnRegistry {
     for (const sessionId of Object.keys(this.deps.store.current.turns))
       this.resumePersisted(sessionId);
     for (const turn of [...this.turns.values()]) {
-      if (!busySessions.has(turn.sessionId)) this.finish(turn);
+      if (!busySessions.has(turn.sessionId)) void this.finish(turn);
       else void turn.catchUp();
     }
     for (const sessionId of busySessions) {
       if (this.turns.has(sessionId)) continue;
       const [place] = this.deps.chats.placesOf(sessionId);
-      if (place) void this.adopt(sessionId, place);
+      if (place) void this.follow(sessionId, place);
     }
   }
 
@@ -138,29 +186,38 @@ export class TurnRegistry {
     if (!record || this.turns.has(sessionId)) return this.turns.get(sessionId);
     this.deps.log.info(`Picking up the turn in session ${sessionId} left by the previous run.`);
     const place = { chatId: record.chatId, threadId: record.threadId };
-    const turn = this.start(sessionId, place, record.startedAt, record.replyTo, record.messageId);
+    const turn = this.start(sessionId, place, record.startedAt, {
+      replyTo: record.replyTo,
+      existingMessageId: record.messageId,
+    });
     void turn.catchUp();
     return turn;
   }
 
-  /** A followed session found busy after a reconnect: show its turn from its start. */
-  private async adopt(sessionId: string, place: Place): Promise<void> {
+  /** A followed session found busy (after a reconnect, or picked in /sessions): show its turn from its start. */
+  async follow(sessionId: string, place: Place): Promise<void> {
     let startedAt = this.deps.now();
+    let userMessageId: string | undefined;
     try {
       const messages = await this.deps.client.messages(sessionId, 20);
       const lastUser = messages.filter((m) => m.info.role === 'user').at(-1);
-      if (lastUser) startedAt = lastUser.info.time.created;
+      if (lastUser) {
+        startedAt = lastUser.info.time.created;
+        userMessageId = lastUser.info.id;
+      }
     } catch {
       // Without history the turn shows what arrives from now on.
     }
-    if (!this.turns.has(sessionId)) await this.start(sessionId, place, startedAt).catchUp();
+    if (!this.turns.has(sessionId))
+      await this.start(sessionId, place, startedAt, { userMessageId }).catchUp();
   }
 
-  private finish(turn: LiveTurn): void {
-    if (this.turns.get(turn.sessionId) !== turn) return;
+  /** Ends a turn; resolves once its answer and notice are delivered. */
+  private finish(turn: LiveTurn): Promise<void> {
+    if (this.turns.get(turn.sessionId) !== turn) return Promise.resolve();
     this.turns.delete(turn.sessionId);
     this.deps.onChange();
-    void turn.finish().then(async () => {
+    return turn.finish().then(async () => {
       await this.deps.store.update((state) => void delete state.turns[turn.sessionId]);
       this.deps.log.info(`Turn in session ${turn.sessionId} delivered.`);
     });
