@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // End-to-end tests start real `opencode serve` processes; two cores cannot run many at once.
     maxWorkers: 2,
-    testTimeout: 60_000,
-    hookTimeout: 90_000,
+    // End-to-end tests wait on real turns of a real agent; under CI load a turn can take a while.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });
