@@ -2,32 +2,24 @@
 // through the headless bridge, and OpenCode's own record says what the answer did.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BridgeProcess } from '../support/bridge-process';
 import type { FakeUser, MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
 import { makeGitProject } from '../support/opencode';
-import type { Bench } from './bench';
 import {
   OWNER,
   STRANGER,
   botMessages,
   bridgeEnv,
-  startBench,
+  stopBridgesAfterEach,
+  useBench,
   startConnectedBridge,
   tempDir,
 } from './bench';
 
-let bench: Bench;
-const bridges: BridgeProcess[] = [];
-
-beforeAll(async () => {
-  bench = await startBench();
-}, 120_000);
-afterEach(async () => {
-  await Promise.all(bridges.splice(0).map((b) => b.stop()));
-});
-afterAll(async () => bench?.close());
+const bench = useBench();
+const bridges = stopBridgesAfterEach();
 
 const TURN_MS = 60_000;
 const TEST_MS = 150_000;

@@ -1,6 +1,7 @@
 // The end-to-end bench: a scripted model server, the real `opencode serve` pointed at it, the fake
 // Telegram Bot API server, and helpers to run the headless bridge against them.
 import { mkdtemp } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBridge, type BridgeProcess } from '../support/bridge-process';
@@ -96,4 +97,41 @@ export async function waitForNotice(
   await telegram.waitFor(() => botMessages(telegram, chatId, /^(✅|⚠️|⏹)/u).length >= count, {
     timeoutMs,
   });
+}
+
+/**
+ * One bench for a test file: started before its tests, closed after them. The returned object
+ * reads through to the running bench, so tests use it as a plain `Bench`.
+ */
+export function useBench(options?: Parameters<typeof startBench>[0]): Bench {
+  let started: Bench | undefined;
+  beforeAll(async () => {
+    started = await startBench(options);
+  }, 180_000);
+  afterAll(async () => started?.close());
+  const current = (): Bench => {
+    if (!started) throw new Error('the bench is not started yet (use it inside a test or hook)');
+    return started;
+  };
+  return {
+    get model() {
+      return current().model;
+    },
+    get opencode() {
+      return current().opencode;
+    },
+    get telegram() {
+      return current().telegram;
+    },
+    close: () => current().close(),
+  };
+}
+
+/** Bridges a test starts; each is stopped after the test (a killed one is simply reaped). */
+export function stopBridgesAfterEach(): BridgeProcess[] {
+  const bridges: BridgeProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(bridges.splice(0).map((b) => b.stop()));
+  });
+  return bridges;
 }

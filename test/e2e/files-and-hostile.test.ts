@@ -1,43 +1,35 @@
 // Files from the phone and hostile or odd input, end to end (real OpenCode, scripted model, fake
 // Bot API, the headless bridge as `npm run bridge` runs it): what OpenCode stored and what the
 // model received, what the phone shows, and that strangers reach nothing.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BridgeProcess } from '../support/bridge-process';
 import type { MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
-import type { Bench } from './bench';
 import {
   OWNER,
   STRANGER,
   botMessages,
   bridgeEnv,
-  startBench,
+  stopBridgesAfterEach,
+  useBench,
   startConnectedBridge,
   tempDir,
 } from './bench';
 
-let bench: Bench;
-const bridges: BridgeProcess[] = [];
-
-beforeAll(async () => {
-  // The scripted model takes images, so a photo reaches it as an image (not OpenCode's note that
-  // the model cannot read it).
-  bench = await startBench({
-    opencodeConfig: {
-      provider: {
-        local: {
-          models: {
-            m1: { attachment: true, modalities: { input: ['text', 'image'], output: ['text'] } },
-          },
+// The scripted model takes images, so a photo reaches it as an image (not OpenCode's note that
+// the model cannot read it).
+const bench = useBench({
+  opencodeConfig: {
+    provider: {
+      local: {
+        models: {
+          m1: { attachment: true, modalities: { input: ['text', 'image'], output: ['text'] } },
         },
       },
     },
-  });
-}, 120_000);
-afterEach(async () => {
-  await Promise.all(bridges.splice(0).map((b) => b.stop()));
+  },
 });
-afterAll(async () => bench?.close());
+const bridges = stopBridgesAfterEach();
 
 async function run(): Promise<BridgeProcess> {
   const bridge = await startConnectedBridge(bridgeEnv(bench, await tempDir('bridge-state-')));

@@ -2,33 +2,25 @@
 // headless bridge run as `npm run bridge` does.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BridgeProcess } from '../support/bridge-process';
 import { startBridge } from '../support/bridge-process';
 import { expectedReply, prompts } from '../support/model-server';
-import type { Bench } from './bench';
 import {
   OWNER,
   STRANGER,
   botMessages,
   bridgeEnv,
-  startBench,
+  stopBridgesAfterEach,
+  useBench,
   startConnectedBridge,
   tempDir,
   waitForNotice,
 } from './bench';
 
-let bench: Bench;
-const bridges: BridgeProcess[] = [];
-
-beforeAll(async () => {
-  // Real Telegram limits are on: a single 429 fails the streaming test.
-  bench = await startBench();
-}, 120_000);
-afterEach(async () => {
-  await Promise.all(bridges.splice(0).map((b) => b.stop()));
-});
-afterAll(async () => bench?.close());
+// Real Telegram limits are on: a single 429 fails the streaming test.
+const bench = useBench();
+const bridges = stopBridgesAfterEach();
 
 async function run(env: Record<string, string>): Promise<BridgeProcess> {
   const bridge = await startConnectedBridge(env);

@@ -1,23 +1,22 @@
 // What the phone shows of a turn, end to end (real OpenCode, scripted model, fake Bot API, the
 // headless bridge as `npm run bridge` runs it): Markdown as Telegram HTML, long answers split,
 // tool activity in one line, reasoning on request, the notice that buzzes, errors in words.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BridgeProcess } from '../support/bridge-process';
 import type { CallRecord, MessageView } from '../support/fake-telegram';
 import { REASONED_REPLY, expectedReply, prompts } from '../support/model-server';
-import type { Bench } from './bench';
-import { OWNER, botMessages, bridgeEnv, startBench, startConnectedBridge, tempDir } from './bench';
+import {
+  OWNER,
+  botMessages,
+  bridgeEnv,
+  stopBridgesAfterEach,
+  useBench,
+  startConnectedBridge,
+  tempDir,
+} from './bench';
 
-let bench: Bench;
-const bridges: BridgeProcess[] = [];
-
-beforeAll(async () => {
-  bench = await startBench();
-}, 120_000);
-afterEach(async () => {
-  await Promise.all(bridges.splice(0).map((b) => b.stop()));
-});
-afterAll(async () => bench?.close());
+const bench = useBench();
+const bridges = stopBridgesAfterEach();
 
 async function run(): Promise<BridgeProcess> {
   const bridge = await startConnectedBridge(bridgeEnv(bench, await tempDir('bridge-state-')));

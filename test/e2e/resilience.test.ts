@@ -2,31 +2,22 @@
 // 429 storm, stale prompts. Each ends with complete answers, no duplicated prompts, no lost messages.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeProcess } from '../support/bridge-process';
-import { startBridge } from '../support/bridge-process';
+
 import { expectedReply, prompts } from '../support/model-server';
-import type { Bench } from './bench';
 import {
   OWNER,
   botMessages,
   bridgeEnv,
-  startBench,
+  stopBridgesAfterEach,
+  useBench,
   startConnectedBridge,
   tempDir,
-  waitForNotice,
 } from './bench';
 
-let bench: Bench;
-const bridges: BridgeProcess[] = [];
-
-beforeAll(async () => {
-  bench = await startBench();
-}, 120_000);
-afterEach(async () => {
-  await Promise.all(bridges.splice(0).map((b) => b.stop()));
-});
-afterAll(async () => bench?.close());
+const bench = useBench();
+const bridges = stopBridgesAfterEach();
 
 async function run(env: Record<string, string>): Promise<BridgeProcess> {
   const bridge = await startConnectedBridge(env);
