@@ -50,7 +50,8 @@ describe('headless bridge, private chat', () => {
     for (const partial of streamed) expect(expectedReply(prompt).startsWith(partial)).toBe(true);
 
     // Paced: message calls in the chat at least the edit interval apart (measured at the server,
-    // so loopback transit jitter of a few ms is allowed for), and Telegram never said 429.
+    // so up to 100 ms of scheduling and transit jitter on a loaded machine is allowed for; the outbox's
+    // exact spacing of send starts is proven on a fake clock in test/outbox), and Telegram never said 429.
     const messageCalls = telegram
       .calls()
       .slice(before)
@@ -60,7 +61,7 @@ describe('headless bridge, private chat', () => {
       );
     const gaps = messageCalls.slice(1).map((c, i) => c.at - messageCalls[i]!.at);
     const timeline = messageCalls.map((c) => `${c.at} ${c.method} ${c.ok ? 'ok' : c.description}`);
-    expect(Math.min(...gaps), timeline.join('\n')).toBeGreaterThanOrEqual(980);
+    expect(Math.min(...gaps), timeline.join('\n')).toBeGreaterThanOrEqual(900);
     expect(telegram.rateLimitHits()).toEqual([]);
     expect(telegram.chatActions(OWNER.id).some((a) => a.action === 'typing')).toBe(true);
     expect(bridge.lines.join('\n')).not.toContain(bench.opencode.password);
