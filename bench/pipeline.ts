@@ -14,6 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BridgeContext as Ctx, Feature } from '../main/core/context';
+import type { GlobalEvent } from '../main/core/opencode/types';
 import { streamedText } from '../test/support/model-server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,6 +27,13 @@ export interface PipelineConfig {
   sessions: number;
   /** Characters of each streamed answer (one delta ≈ 12 chars, as captured). */
   answerChars: number;
+  /**
+   * true: the bridge's real Telegram pacing (1 message/s per chat), so most deltas coalesce and
+   * the replay ends long before Telegram would have caught up (the backlog is reported). false:
+   * every limit off, so the outbox sends (and renders) as often as the stub answers: a worst case
+   * for rendering, and every final answer is delivered before the run ends.
+   */
+  paced: boolean;
 }
 
 export interface PipelineResult {
@@ -39,11 +48,18 @@ export interface PipelineResult {
   /** CPU time / wall time while the events flowed (1.0 = one core busy). */
   cpuShare: number;
   peakRssMb: number;
-  /** Until every turn's final answer and notice was handed to the (stub) Bot API. */
+  /** Telegram calls still queued when the last event was handled. */
+  backlog: number;
+  /** Unpaced: from the last event until every final answer was handed to the Bot API. */
   drainSeconds: number;
   telegramCalls: Record<string, number>;
   coalescedEdits: number;
   finalsDelivered: number;
+  /**
+   * Turns the registry "picked up from a previous run" although the bridge never restarted: the
+   * previous turn's record was still persisted while its final answer was being delivered.
+   */
+  resumed: number;
   errors: string[];
 }
 
@@ -159,7 +175,10 @@ function expandDeltas(payloads: Captured['data'][], chars: number): Captured['da
     if (p.payload.type === 'message.part.updated' && part?.id === props.partID && part.text) {
       out.push({
         ...p,
-        payload: { ...p.payload, properties: { ...(p.payload.properties ?? {}), part: { ...part, text } } },
+        payload: {
+          ...p.payload,
+          properties: { ...(p.payload.properties ?? {}), part: { ...part, text } },
+        },
       });
       return;
     }
@@ -184,8 +203,7 @@ function buildStream(config: PipelineConfig): Stream {
   let deltas = 0;
   let turns = 0;
   let prompts = 0;
-  for (let s = 0; s < config.sessions; s++)
-    perSession.push({ lines: [], finals: new Map() });
+  for (let s = 0; s < config.sessions; s++) perSession.push({ lines: [], finals: new Map() });
   // Turns are added round-robin so every session carries about the same share.
   for (let k = 0; events < config.events; k++) {
     for (let s = 0; s < config.sessions && events < config.events; s++) {
@@ -213,7 +231,8 @@ function buildStream(config: PipelineConfig): Stream {
       pending.push(line);
       pendingBytes += line.length;
       const messages = own.finals.get(i);
-      if (messages) pendingFinals.push({ session: `ses_bench${String(s).padStart(6, '0')}`, messages });
+      if (messages)
+        pendingFinals.push({ session: `ses_bench${String(s).padStart(6, '0')}`, messages });
       if (pendingBytes >= 64 * 1024) flush();
     });
   }
@@ -275,10 +294,20 @@ async function serve(stream: Stream): Promise<{ server: Server; url: string }> {
 export async function runPipeline(config: PipelineConfig): Promise<PipelineResult> {
   const stream = buildStream(config);
   const { server, url } = await serve(stream);
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'bench-pipeline-'));
   try {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', JSON.stringify({ url, config })],
+      [
+        ...(process.env['BENCH_CPU_PROF']
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`]
+          : []),
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--worker',
+        JSON.stringify({ url, stateDir, config }),
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -286,7 +315,10 @@ export async function runPipeline(config: PipelineConfig): Promise<PipelineResul
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     const last = out.trim().split('\n').at(-1) ?? '';
     if (code !== 0) throw new Error(`pipeline worker exited with ${code}: ${out.slice(-2000)}`);
-    const result = JSON.parse(last) as Omit<PipelineResult, 'deltas' | 'turns' | 'permissionPrompts'>;
+    const result = JSON.parse(last) as Omit<
+      PipelineResult,
+      'deltas' | 'turns' | 'permissionPrompts'
+    >;
     return {
       ...result,
       deltas: stream.deltas,
@@ -296,13 +328,14 @@ export async function runPipeline(config: PipelineConfig): Promise<PipelineResul
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    await rm(stateDir, { recursive: true, force: true });
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The measured side (child process)
 
-async function worker(url: string, config: PipelineConfig): Promise<void> {
+async function worker(url: string, stateDir: string, config: PipelineConfig): Promise<void> {
   const { Api } = await import('grammy');
   const { fetch: undiciFetch } = await import('undici');
   const { ChatDirectory } = await import('../main/core/chats');
@@ -317,25 +350,25 @@ async function worker(url: string, config: PipelineConfig): Promise<void> {
   const { Messenger } = await import('../main/core/telegram/messenger');
   const { classifyTelegramError, createOutbox } = await import('../main/core/telegram/outbox');
   const { TurnRegistry } = await import('../main/core/turn/turns');
-  type Ctx = import('../main/core/context').BridgeContext;
-  type Feature = import('../main/core/context').Feature;
-  type GlobalEvent = import('../main/core/opencode/types').GlobalEvent;
 
   const info = (await (await fetch(`${url}/bench/info`)).json()) as { events: number };
-  const stateDir = await mkdtemp(path.join(tmpdir(), 'bench-pipeline-'));
-  const hub = createLogHub({ minLevel: 'warn' });
+  const hub = createLogHub({ minLevel: 'info' });
   const errors: string[] = [];
+  let resumed = 0;
   hub.addSink((e) => {
+    if (e.message.startsWith('Picking up the turn')) resumed++;
     if (e.level === 'error' && errors.length < 20) errors.push(`${e.scope}: ${e.message}`);
   });
 
   // Telegram stubbed: every call answers at once, as a real Bot API would shape it.
   const calls: Record<string, number> = {};
   let nextMessageId = 1;
+  let notices = 0;
   const api = new Api('1:BENCH');
-  api.config.use(async (_prev, method, payload) => {
+  api.config.use((_prev, method, payload) => {
     calls[method] = (calls[method] ?? 0) + 1;
     const p = payload as Record<string, unknown>;
+    if (method === 'sendMessage' && /^(✅|⚠️|⏹)/u.test(String(p['text']))) notices++;
     const chat = { id: Number(p['chat_id']), type: 'private', first_name: 'Ada' };
     const message = {
       message_id: method === 'sendMessage' ? nextMessageId++ : Number(p['message_id'] ?? 0),
@@ -344,7 +377,7 @@ async function worker(url: string, config: PipelineConfig): Promise<void> {
       text: typeof p['text'] === 'string' ? p['text'] : '',
     };
     const result = method === 'sendMessage' || method === 'editMessageText' ? message : true;
-    return { ok: true, result } as never;
+    return Promise.resolve({ ok: true, result } as never);
   });
 
   const store = StateStore.inDir(stateDir);
@@ -355,7 +388,16 @@ async function worker(url: string, config: PipelineConfig): Promise<void> {
     password: 'bench',
     fetch: undiciFetch as never,
   });
-  const outbox = createOutbox({ limits: { chatIntervalMs: 1000 }, classify: classifyTelegramError });
+  const unlimited = {
+    chatIntervalMs: 0,
+    groupPerMinute: 1e9,
+    globalPerSecond: 1e9,
+    maxInFlight: 1e9,
+  };
+  const outbox = createOutbox({
+    limits: config.paced ? { chatIntervalMs: 1000 } : unlimited,
+    classify: classifyTelegramError,
+  });
   const messenger = new Messenger(api, outbox, hub.logger('telegram'));
   const chats = new ChatDirectory(store, stateDir);
   // Each session followed by its own private chat (no group budget: that is the load bench).
@@ -364,17 +406,13 @@ async function worker(url: string, config: PipelineConfig): Promise<void> {
       c.sessionId = `ses_bench${String(s).padStart(6, '0')}`;
     });
   }
-  let finalsDelivered = 0;
+  /** Turns that ended (session.idle reached the registry); each owes the phone a notice. */
+  let turnsEnded = 0;
   const turns = new TurnRegistry({
     messenger,
     client,
     chats,
-    log: {
-      ...hub.logger('turn'),
-      info: (m: string) => {
-        if (m.includes('delivered')) finalsDelivered++;
-      },
-    },
+    log: hub.logger('turn'),
     store,
     now: Date.now,
     onChange: () => undefined,
@@ -424,7 +462,11 @@ async function worker(url: string, config: PipelineConfig): Promise<void> {
     count++;
     const event = global.payload;
     const sessionId = sessionIdOf(event);
-    if (sessionId) turns.onEvent(event, sessionId);
+    if (sessionId) {
+      const busy = turns.isBusy(sessionId);
+      turns.onEvent(event, sessionId);
+      if (busy && !turns.isBusy(sessionId)) turnsEnded++;
+    }
     for (const f of features) f.onEvent?.(event, sessionId);
     if (count === info.events) {
       t1 = performance.now();
@@ -441,22 +483,28 @@ async function worker(url: string, config: PipelineConfig): Promise<void> {
     onOpen: () => undefined,
   });
   events.start();
-  await done;
-  // Drain: every turn finished and its final + notice handed to the Bot API.
+  const progress = setInterval(() => {
+    if (process.env['BENCH_DEBUG']) console.error(`[pipeline] ${count}/${info.events} events`);
+  }, 1000);
+  await Promise.race([done, new Promise((r) => setTimeout(r, 300_000))]);
+  clearInterval(progress);
+  if (count < info.events) throw new Error(`only ${count} of ${info.events} events arrived`);
+  // Paced, Telegram (1 message/s per chat) cannot keep up with hours of agent work replayed in
+  // seconds, so the backlog is reported instead of waited for.
+  const backlog = outbox.stats().queued;
   const drainStart = performance.now();
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const st = outbox.stats();
-    if (turns.sessions().length === 0 && st.queued === 0 && st.inFlight === 0) break;
-    await new Promise((r) => setTimeout(r, 20));
+  if (!config.paced) {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const st = outbox.stats();
+      if (notices >= turnsEnded && st.queued === 0 && st.inFlight === 0) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
-  await new Promise((r) => setTimeout(r, 200));
-  await outbox.idle();
   const drainSeconds = (performance.now() - drainStart) / 1000;
   clearInterval(sampler);
   await events.stop();
   outbox.stop();
-  await rm(stateDir, { recursive: true, force: true });
   const seconds = (t1 - t0) / 1000;
   const result = {
     config,
@@ -466,10 +514,12 @@ async function worker(url: string, config: PipelineConfig): Promise<void> {
     cpuMsPer1kEvents: (cpu / count) * 1000,
     cpuShare: cpu / (t1 - t0),
     peakRssMb: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20,
+    backlog,
     drainSeconds,
     telegramCalls: calls,
     coalescedEdits: outbox.stats().coalesced,
-    finalsDelivered,
+    finalsDelivered: notices,
+    resumed,
     errors,
   };
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
@@ -477,11 +527,12 @@ async function worker(url: string, config: PipelineConfig): Promise<void> {
 }
 
 if (process.argv[2] === '--worker') {
-  const { url, config } = JSON.parse(process.argv[3] ?? '{}') as {
+  const { url, stateDir, config } = JSON.parse(process.argv[3] ?? '{}') as {
     url: string;
+    stateDir: string;
     config: PipelineConfig;
   };
-  worker(url, config).catch((error: unknown) => {
+  worker(url, stateDir, config).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

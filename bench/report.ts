@@ -80,8 +80,7 @@ export function round(n: number, digits = 1): number {
 }
 
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[idx] ?? NaN;
 }
@@ -165,7 +164,8 @@ export function toConsole(report: Report): string {
       lines.push(`  -- ${t.title}`);
       const all = [t.header, ...t.rows.map((r) => r.map(fmt))];
       const w = t.header.map((_, i) => Math.max(...all.map((r) => String(r[i] ?? '').length)));
-      for (const r of all) lines.push(`    ${r.map((c, i) => String(c).padEnd(w[i] ?? 0)).join('  ')}`);
+      for (const r of all)
+        lines.push(`    ${r.map((c, i) => String(c).padEnd(w[i] ?? 0)).join('  ')}`);
     }
   }
   return lines.join('\n');
@@ -183,13 +183,16 @@ export async function writeReport(report: Report): Promise<string[]> {
     await writeFile(file, text);
     files.push(file);
   };
-  for (const s of report.sections) for (const c of s.charts ?? []) await put(c.file, c.svg);
+  // Charts have fixed names (latest.md shows them): only full runs write them.
+  if (report.mode === 'full')
+    for (const s of report.sections) for (const c of s.charts ?? []) await put(c.file, c.svg);
   await put(`${base}.md`, md);
   const json = {
     ...report,
     sections: report.sections.map((s) => ({ ...s, charts: s.charts?.map((c) => c.file) })),
   };
   await put(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
-  await put('latest.md', md);
+  // Quick runs are for development: they never replace the published figures.
+  if (report.mode === 'full') await put('latest.md', md);
   return files;
 }

@@ -85,8 +85,12 @@ describe('per-chat interval', () => {
 });
 
 describe('per-group budget', () => {
+  // These pin Telegram's bare window (60 s, no slots reserved) to check the window arithmetic;
+  // the defaults' margin and reserve are tested below.
   it('never exceeds 20 calls to one group per rolling minute (default interval)', async () => {
-    const { clock, api, outbox } = setup();
+    const { clock, api, outbox } = setup({
+      limits: { groupWindowMs: 60_000, groupPromptReserve: 0 },
+    });
     const jobs = Array.from({ length: 21 }, (_, i) => outbox.enqueue(api.send(-100, `m${i}`)));
     await clock.settle(Promise.all(jobs));
     const times = startsFor(api.calls, -100);
@@ -95,7 +99,9 @@ describe('per-group budget', () => {
   });
 
   it('holds the 21st call until the first leaves the window, even without a chat interval', async () => {
-    const { clock, api, outbox } = setup({ limits: { chatIntervalMs: 0 } });
+    const { clock, api, outbox } = setup({
+      limits: { chatIntervalMs: 0, groupWindowMs: 60_000, groupPromptReserve: 0 },
+    });
     const jobs = Array.from({ length: 25 }, (_, i) => outbox.enqueue(api.send(-100, `m${i}`)));
     await clock.settle(Promise.all(jobs));
     const times = startsFor(api.calls, -100);
@@ -111,7 +117,9 @@ describe('per-group budget', () => {
   });
 
   it('does not let an exhausted group block another chat', async () => {
-    const { clock, api, outbox } = setup({ limits: { chatIntervalMs: 0 } });
+    const { clock, api, outbox } = setup({
+      limits: { chatIntervalMs: 0, groupWindowMs: 60_000, groupPromptReserve: 0 },
+    });
     const group = Array.from({ length: 21 }, (_, i) => outbox.enqueue(api.send(-100, `g${i}`)));
     await clock.advance(10_000);
     const other = outbox.enqueue(api.send(7, 'private'));
@@ -119,6 +127,22 @@ describe('per-group budget', () => {
     expect(api.calls.at(-1)).toMatchObject({ at: 10_000, chatId: 7 });
     await clock.settle(Promise.all(group));
     expect(api.calls.at(-1)).toMatchObject({ at: 60_000, chatId: -100, text: 'g20' });
+  });
+});
+
+describe('group budget defaults', () => {
+  it('keeps a second of margin on the window and two slots a minute for prompts only', async () => {
+    const { clock, api, outbox } = setup({ limits: { chatIntervalMs: 0 } });
+    const replies = Array.from({ length: 20 }, (_, i) => outbox.enqueue(api.send(-100, `r${i}`)));
+    await clock.advance(100);
+    // 18 replies went out; the last two slots of the window are kept for prompts.
+    expect(startsFor(api.calls, -100)).toEqual(Array<number>(18).fill(0));
+    const prompt = outbox.enqueue({ ...api.send(-100, 'permission?'), priority: 'prompt' });
+    await clock.settle(prompt);
+    expect(api.calls.at(-1)).toMatchObject({ at: 100, text: 'permission?' });
+    await clock.settle(Promise.all(replies));
+    // The rest wait for the window plus its margin: 61 s, not 60.
+    expect(startsFor(api.calls, -100).slice(-2)).toEqual([61_000, 61_000]);
   });
 });
 

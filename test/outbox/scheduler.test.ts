@@ -64,7 +64,13 @@ describe('scheduler core', () => {
   });
 
   it('computes when a group window frees up', () => {
-    let s = createState({ chatIntervalMs: 0, groupPerMinute: 3, groupStreamReserve: 0 });
+    let s = createState({
+      chatIntervalMs: 0,
+      groupPerMinute: 3,
+      groupWindowMs: 60_000,
+      groupStreamReserve: 0,
+      groupPromptReserve: 0,
+    });
     s = add(s, chat(-9, 'a'), chat(-9, 'b'), chat(-9, 'c'), chat(-9, 'd'));
     for (const [t, id] of [
       [0, 1],
@@ -79,7 +85,13 @@ describe('scheduler core', () => {
   });
 
   it('keeps group slots for prompts and final answers that streaming edits cannot take', () => {
-    let s = createState({ chatIntervalMs: 0, groupPerMinute: 4, groupStreamReserve: 2 });
+    let s = createState({
+      chatIntervalMs: 0,
+      groupPerMinute: 4,
+      groupWindowMs: 60_000,
+      groupStreamReserve: 2,
+      groupPromptReserve: 0,
+    });
     s = add(s, chat(-9, 's1'), chat(-9, 's2'), chat(-9, 's3'));
     for (const [t, id] of [
       [0, 1],
@@ -90,8 +102,14 @@ describe('scheduler core', () => {
     // Two stream edits used the stream share of the window: the third waits for it to roll over…
     expect(readyAt(s, s.waiting[0]!, 20)).toBe(60_000);
     // …while a permission prompt goes out now.
-    s = add(s, chat(-9, 'prompt', 'interactive'));
-    expect(readyAt(s, s.waiting.find((e) => e.key === 'prompt')!, 20)).toBe(20);
+    s = add(s, chat(-9, 'prompt', 'prompt'));
+    expect(
+      readyAt(
+        s,
+        s.waiting.find((e) => e.key === 'prompt')!,
+        20,
+      ),
+    ).toBe(20);
   });
 
   it('skips a chat without budget and sends another chat', () => {

@@ -91,7 +91,7 @@ export class PendingPrompts {
     const { html, keyboard, extra } = build(token, directory);
     try {
       const message = await context.messenger.send(place, html, {
-        priority: 'interactive',
+        priority: 'prompt',
         keyboard,
       });
       const record: PromptRecord = {
@@ -170,7 +170,7 @@ export class PendingPrompts {
         record.messageId,
         `prompt:${record.chatId}:${record.messageId}`,
         () => html,
-        { priority: 'interactive', keyboard },
+        { priority: 'prompt', keyboard },
       );
     } catch (error) {
       this.context.logger('telegram').warn(`Could not update a prompt: ${toError(error).message}`);

@@ -40,7 +40,7 @@ export function questionsFeature(context: BridgeContext): Feature {
     }
     await context.messenger
       .send({ chatId: record.chatId, threadId: record.threadId }, escapeHtml(text), {
-        priority: 'interactive',
+        priority: 'prompt',
       })
       .catch((error: unknown) =>
         context.logger('telegram').warn(`Could not say so: ${toError(error).message}`),

@@ -64,6 +64,7 @@ export class LiveTurn {
             )
             .then(
               (message) => {
+                this.replyMessageId = message.message_id;
                 deps.onMessageId?.(message.message_id);
                 return message.message_id;
               },
@@ -72,7 +73,10 @@ export class LiveTurn {
                 return undefined;
               },
             );
-    if (deps.existingMessageId !== undefined) this.shown = undefined;
+    if (deps.existingMessageId !== undefined) {
+      this.shown = undefined;
+      this.replyMessageId = deps.existingMessageId;
+    }
     void deps.messenger.typing(deps.place);
     this.typingTimer = setInterval(() => void deps.messenger.typing(deps.place), TYPING_EVERY_MS);
     this.typingTimer.unref?.();
@@ -81,6 +85,9 @@ export class LiveTurn {
   get sessionId(): string {
     return this.deps.sessionId;
   }
+
+  /** The reply message's id, once it exists. */
+  replyMessageId: number | undefined;
 
   get startedAt(): number {
     return this.deps.startedAt;

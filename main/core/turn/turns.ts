@@ -41,6 +41,12 @@ export class TurnRegistry {
   private readonly turns = new Map<string, LiveTurn>();
   /** The newest user message seen per session: where a turn started at the desk begins. */
   private readonly lastUserMessage = new Map<string, SeenUserMessage>();
+  /**
+   * Reply messages this run of the bridge owns. A persisted turn whose reply is not among them was
+   * left by a previous run; one that is belongs to a turn still being delivered, and must not be
+   * "resumed" by the session's next turn.
+   */
+  private readonly ownReplies = new Set<number>();
   /** Telegram messages whose prompts OpenCode queued behind a running turn, oldest first. */
   private readonly queued = new Map<string, number[]>();
 
@@ -75,6 +81,7 @@ export class TurnRegistry {
       now: this.deps.now,
       // Persisted as soon as the reply exists: a bridge killed mid-turn finishes it after restart.
       onMessageId: (messageId) => {
+        this.ownReplies.add(messageId);
         const record: InFlightTurn = {
           sessionId,
           chatId: place.chatId,
@@ -183,7 +190,10 @@ export class TurnRegistry {
 
   private resumePersisted(sessionId: string): LiveTurn | undefined {
     const record = this.deps.store.current.turns[sessionId];
-    if (!record || this.turns.has(sessionId)) return this.turns.get(sessionId);
+    if (!record || this.turns.has(sessionId) || this.ownReplies.has(record.messageId)) {
+      return this.turns.get(sessionId);
+    }
+    this.ownReplies.add(record.messageId);
     this.deps.log.info(`Picking up the turn in session ${sessionId} left by the previous run.`);
     const place = { chatId: record.chatId, threadId: record.threadId };
     const turn = this.start(sessionId, place, record.startedAt, {
@@ -218,7 +228,11 @@ export class TurnRegistry {
     this.turns.delete(turn.sessionId);
     this.deps.onChange();
     return turn.finish().then(async () => {
-      await this.deps.store.update((state) => void delete state.turns[turn.sessionId]);
+      // Only this turn's record: the session's next turn may have recorded its own meanwhile.
+      await this.deps.store.update((state) => {
+        if (state.turns[turn.sessionId]?.messageId === turn.replyMessageId)
+          delete state.turns[turn.sessionId];
+      });
       this.deps.log.info(`Turn in session ${turn.sessionId} delivered.`);
     });
   }

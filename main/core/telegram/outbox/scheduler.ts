@@ -10,10 +10,20 @@
 //   `pauseBucket` freezes one of them after a 429 without touching the others.
 // - Callers' `run` functions and promises live in the shell, keyed by entry `id`.
 
-export type Priority = 'interactive' | 'final' | 'stream';
+/**
+ * prompt: a permission or question waiting for the user (the agent is blocked until answered);
+ * interactive: command replies, reply placeholders, topics; final: final answers and notices;
+ * stream: in-progress edits and typing.
+ */
+export type Priority = 'prompt' | 'interactive' | 'final' | 'stream';
 
 /** Lower rank goes first. */
-const priorityRank: Readonly<Record<Priority, number>> = { interactive: 0, final: 1, stream: 2 };
+const priorityRank: Readonly<Record<Priority, number>> = {
+  prompt: 0,
+  interactive: 1,
+  final: 2,
+  stream: 3,
+};
 
 export interface OutboxLimits {
   /** Minimum gap between two chat-counting call starts to the same chat. */
@@ -26,6 +36,8 @@ export interface OutboxLimits {
    * answer in a busy group never waits for the window to roll over.
    */
   groupStreamReserve: number;
+  /** Group slots per window that only prompts may take: a blocked agent never waits a minute. */
+  groupPromptReserve: number;
   /** Max calls of any kind per rolling `globalWindowMs`. */
   globalPerSecond: number;
   globalWindowMs: number;
@@ -36,8 +48,11 @@ export interface OutboxLimits {
 export const defaultLimits: Readonly<OutboxLimits> = {
   chatIntervalMs: 1000,
   groupPerMinute: 20,
-  groupWindowMs: 60_000,
+  // Telegram counts calls on arrival, we on sending: a second of margin keeps the 21st call of a
+  // minute from arriving just inside the window.
+  groupWindowMs: 61_000,
   groupStreamReserve: 5,
+  groupPromptReserve: 2,
   globalPerSecond: 30,
   globalWindowMs: 1000,
   maxInFlight: 8,
@@ -174,10 +189,13 @@ export function readyAt(state: SchedulerState, entry: Entry, now: number): numbe
   if (last !== undefined) at = Math.max(at, last + limits.chatIntervalMs);
   if (chatId < 0) {
     const sends = state.groupSends[String(chatId)] ?? [];
-    const cap =
-      entry.priority === 'stream'
-        ? Math.max(1, limits.groupPerMinute - limits.groupStreamReserve)
-        : limits.groupPerMinute;
+    const reserve =
+      entry.priority === 'prompt'
+        ? 0
+        : entry.priority === 'stream'
+          ? limits.groupStreamReserve
+          : limits.groupPromptReserve;
+    const cap = Math.max(1, limits.groupPerMinute - reserve);
     at = Math.max(at, windowFreeAt(sends, cap, limits.groupWindowMs, now));
   }
   return at;
