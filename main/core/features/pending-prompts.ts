@@ -163,14 +163,21 @@ export class PendingPrompts {
   }
 
   /** Updates the prompt's message (text and buttons) in place. */
-  async update(record: PromptRecord, html: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
+  async update(
+    record: PromptRecord,
+    html: string,
+    keyboard?: InlineKeyboardMarkup,
+    // The next question of a request blocks the agent like a new prompt; a decision shown under
+    // an answered prompt does not, and must not take the slots kept for prompts.
+    priority: 'prompt' | 'interactive' = 'prompt',
+  ): Promise<void> {
     try {
       await this.context.messenger.edit(
         { chatId: record.chatId, threadId: record.threadId },
         record.messageId,
         `prompt:${record.chatId}:${record.messageId}`,
         () => html,
-        { priority: 'prompt', keyboard },
+        { priority, keyboard },
       );
     } catch (error) {
       this.context.logger('telegram').warn(`Could not update a prompt: ${toError(error).message}`);
@@ -189,7 +196,7 @@ export class PendingPrompts {
     await this.context.store.update((state) => void delete state.prompts[requestId]);
     await this.context.buttons.revoke(record.token);
     this.context.statusChanged();
-    await this.update(record, `${record.html}\n\n${outcomeHtml}`);
+    await this.update(record, `${record.html}\n\n${outcomeHtml}`, undefined, 'interactive');
   }
 
   /** OpenCode says the request was answered; if the phone did not answer it, the desk did. */

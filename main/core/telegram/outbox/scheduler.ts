@@ -52,7 +52,7 @@ export const defaultLimits: Readonly<OutboxLimits> = {
   // minute from arriving just inside the window.
   groupWindowMs: 61_000,
   groupStreamReserve: 5,
-  groupPromptReserve: 2,
+  groupPromptReserve: 4,
   globalPerSecond: 30,
   globalWindowMs: 1000,
   maxInFlight: 8,
