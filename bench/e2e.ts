@@ -1,15 +1,9 @@
 // The end-to-end setup the staleness, load and idle benchmarks share: the scripted model, the real
 // `opencode serve`, the fake Bot API (default rate limits ON) and the headless bridge as a child
 // process, exactly as the e2e tests run them.
-import type { BridgeProcess } from '../test/support/bridge-process';
+import { startBridge as spawnBridge, type BridgeProcess } from '../test/support/bridge-process';
 import type { MessageView } from '../test/support/fake-telegram';
-import {
-  type Bench,
-  bridgeEnv,
-  startBench,
-  startConnectedBridge,
-  tempDir,
-} from '../test/e2e/bench';
+import { type Bench, bridgeEnv, startBench, tempDir, untilConnected } from '../test/e2e/bench';
 
 export { OWNER } from '../test/e2e/bench';
 export type { Bench, BridgeProcess };
@@ -29,7 +23,9 @@ export async function closeBench(): Promise<void> {
 
 export async function startBridge(b: Bench, extra: Record<string, string> = {}) {
   const stateDir = await tempDir('bench-bridge-');
-  return startConnectedBridge(bridgeEnv(b, stateDir, { BRIDGE_LOG_LEVEL: 'info', ...extra }));
+  return untilConnected(
+    spawnBridge(bridgeEnv(b, stateDir, { BRIDGE_LOG_LEVEL: 'info', ...extra })),
+  );
 }
 
 /** The answer text a version of the live message shows, without the "working…" status line. */

@@ -46,6 +46,9 @@ export interface BridgeDeps {
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 const HANDLED_UPDATES_KEPT = 200;
+/** A resync that fails right after a connect (OpenCode still booting) is retried this often. */
+const RESYNC_ATTEMPTS = 5;
+const RESYNC_RETRY_MS = 3000;
 
 export function createBridge(settings: BridgeSettings, deps: BridgeDeps = {}): Bridge {
   return new Bridge(settings, deps);
@@ -68,6 +71,8 @@ export class Bridge implements BridgeHost {
   private context: BridgeContext | undefined;
   private features: Feature[] = [];
   private running = false;
+  /** Counts event-stream connections, so a resync retry knows when a newer one took over. */
+  private connections = 0;
 
   constructor(
     private readonly settings: BridgeSettings,
@@ -172,7 +177,7 @@ export class Bridge implements BridgeHost {
       fetch: this.fetchImpl,
       log: this.hub.logger('opencode'),
       onEvent: (event) => this.onOpencodeEvent(event),
-      onOpen: () => void this.onOpencodeConnected(),
+      onOpen: () => void this.onOpencodeConnected(++this.connections),
       onState: (state, error) => {
         if (state.kind === 'backoff' && error) {
           this.setStatus({ opencode: { kind: 'error', url: baseUrl, reason: error.message } });
@@ -400,19 +405,30 @@ export class Bridge implements BridgeHost {
   }
 
   /** After a (re)connect nothing can be replayed: re-read status, prompts and questions. */
-  private async onOpencodeConnected(): Promise<void> {
+  private async onOpencodeConnected(connection: number): Promise<void> {
     const context = this.context;
     if (!context) return;
     const log = this.hub.logger('opencode');
-    try {
-      const health = await context.client.health();
-      this.setStatus({
-        opencode: { kind: 'connected', url: context.client.baseUrl, version: health.version },
-      });
-      const statuses = await context.client.sessionStatus();
-      context.turns.resync(new Set(Object.keys(statuses)));
-    } catch (error) {
-      log.warn(`Resync after connecting failed: ${toError(error).message}`);
+    // Without this resync a turn cut off by a restarted OpenCode would spin forever: a failed one
+    // (the server still warming up) is tried again while this connection lasts.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const health = await context.client.health();
+        this.setStatus({
+          opencode: { kind: 'connected', url: context.client.baseUrl, version: health.version },
+        });
+        const statuses = await context.client.sessionStatus();
+        context.turns.resync(new Set(Object.keys(statuses)));
+        break;
+      } catch (error) {
+        const again = attempt < RESYNC_ATTEMPTS;
+        log.warn(
+          `Resync after connecting failed: ${toError(error).message}${again ? ` Trying again in ${RESYNC_RETRY_MS / 1000} s.` : ''}`,
+        );
+        if (!again) break;
+        await new Promise((resolve) => setTimeout(resolve, RESYNC_RETRY_MS).unref());
+        if (!this.running || connection !== this.connections) return;
+      }
     }
     for (const feature of this.features) {
       await feature

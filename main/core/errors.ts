@@ -68,7 +68,12 @@ export function describeNetworkError(error: unknown): string {
   let message = toError(error).message;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code === 'ECONNREFUSED' ? 'connection refused' : code;
+    if (typeof code === 'string') {
+      if (code === 'ECONNREFUSED') return 'connection refused';
+      if (code === 'ECONNRESET') return 'connection reset';
+      // undici's socket errors carry words ("other side closed") worth more than the code.
+      return code.startsWith('UND_ERR') && current.message ? current.message : code;
+    }
     message = current.message || message;
     current = current.cause;
   }

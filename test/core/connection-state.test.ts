@@ -3,8 +3,8 @@ import type { ConnectionState } from '../../main/core/opencode/connection-state'
 import {
   backoffDelayMs,
   defaultBackoff,
-  isSilent,
   nextConnectionState,
+  stalledReason,
 } from '../../main/core/opencode/connection-state';
 
 const fail = (random = 0) => ({ type: 'failed' as const, reason: 'x', random });
@@ -13,7 +13,7 @@ describe('event-stream connection state', () => {
   it('connects, opens, and tracks data', () => {
     let s: ConnectionState = { kind: 'idle' };
     s = nextConnectionState(s, { type: 'start' }, 0);
-    expect(s).toEqual({ kind: 'connecting', attempt: 0 });
+    expect(s).toEqual({ kind: 'connecting', attempt: 0, since: 0 });
     s = nextConnectionState(s, { type: 'opened' }, 100);
     expect(s).toEqual({ kind: 'open', attempt: 0, openedAt: 100, lastDataAt: 100 });
     s = nextConnectionState(s, { type: 'data' }, 5000);
@@ -28,11 +28,12 @@ describe('event-stream connection state', () => {
   });
 
   it('grows the attempt while failures repeat and waits until the retry is due', () => {
-    let s: ConnectionState = { kind: 'connecting', attempt: 0 };
+    let s: ConnectionState = { kind: 'connecting', attempt: 0, since: 0 };
     s = nextConnectionState(s, fail(1), 0);
     expect(s).toEqual({ kind: 'backoff', attempt: 1, untilMs: 500, reason: 'x' });
     expect(nextConnectionState(s, { type: 'retry-due' }, 499)).toBe(s);
     s = nextConnectionState(s, { type: 'retry-due' }, 500);
+    expect(s).toEqual({ kind: 'connecting', attempt: 1, since: 500 });
     s = nextConnectionState(s, fail(1), 500);
     expect(s).toMatchObject({ kind: 'backoff', attempt: 2, untilMs: 1500 });
   });
@@ -45,7 +46,7 @@ describe('event-stream connection state', () => {
 
   it('honours a minimum delay for errors that need a longer pause', () => {
     const s = nextConnectionState(
-      { kind: 'connecting', attempt: 0 },
+      { kind: 'connecting', attempt: 0, since: 0 },
       { ...fail(0), minDelayMs: 15_000 },
       0,
     );
@@ -54,8 +55,19 @@ describe('event-stream connection state', () => {
 
   it('declares a stream dead after 25 s of silence', () => {
     const open: ConnectionState = { kind: 'open', attempt: 0, openedAt: 0, lastDataAt: 10_000 };
-    expect(isSilent(open, 34_999)).toBe(false);
-    expect(isSilent(open, 35_000)).toBe(true);
+    expect(stalledReason(open, 34_999)).toBeUndefined();
+    expect(stalledReason(open, 35_000)).toBe('No event or heartbeat from OpenCode for 25 s.');
+  });
+
+  it('gives up on a connection attempt that gets no answer in 10 s', () => {
+    const connecting: ConnectionState = { kind: 'connecting', attempt: 2, since: 5000 };
+    expect(stalledReason(connecting, 14_999)).toBeUndefined();
+    expect(stalledReason(connecting, 15_000)).toBe(
+      'OpenCode did not answer the event-stream request within 10 s.',
+    );
+    expect(stalledReason({ kind: 'backoff', attempt: 2, untilMs: 0, reason: 'x' }, 1e9)).toBe(
+      undefined,
+    );
   });
 
   it('stays stopped', () => {

@@ -43,7 +43,7 @@ function open(baseUrl: string, password = 'pw-test') {
     log: hub.logger('opencode'),
     onEvent: (e) => events.push(e),
     onOpen: (reconnected) => opens.push(reconnected),
-    policy: { baseMs: 20, maxMs: 100, stableMs: 10_000, silenceMs: 300 },
+    policy: { baseMs: 20, maxMs: 100, stableMs: 10_000, silenceMs: 300, connectTimeoutMs: 300 },
     random: () => 0.5,
   });
   streams.push(stream);
@@ -142,5 +142,33 @@ describe('EventStream', () => {
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     await until(() => opens.length === 1);
     expect(logs.some((l) => /Connected to OpenCode at .* again/.test(l))).toBe(true);
+  });
+
+  it('abandons a request the server never answers and connects on the next attempt', async () => {
+    // OpenCode while it boots: it accepts the connection and never answers it, even once ready.
+    const baseUrl = await serve((_req, res, connection) => {
+      if (connection === 1) return;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      sse(res, { payload: { type: 'server.connected', properties: {} } });
+    });
+    const { logs, opens, events } = open(baseUrl);
+    await until(() => events.length === 1);
+    expect(opens).toEqual([false]);
+    expect(logs.filter((l) => l.startsWith('error'))).toEqual([
+      expect.stringMatching(/did not answer the event-stream request within 0.3 s/),
+    ]);
+  });
+
+  it('says in words when the server goes away mid-stream, and reconnects', async () => {
+    const baseUrl = await serve((_req, res, connection) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      sse(res, { payload: { type: 'server.connected', properties: {} } });
+      if (connection === 1) setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const { logs, opens } = open(baseUrl);
+    await until(() => opens.length === 2);
+    expect(logs.filter((l) => l.startsWith('error'))).toEqual([
+      'error The event stream from OpenCode broke off (other side closed). Retrying in the background.',
+    ]);
   });
 });

@@ -7,19 +7,10 @@ import type { BridgeProcess } from '../support/bridge-process';
 import type { FakeUser, MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
 import { makeGitProject } from '../support/opencode';
-import {
-  OWNER,
-  STRANGER,
-  botMessages,
-  bridgeEnv,
-  stopBridgesAfterEach,
-  useBench,
-  startConnectedBridge,
-  tempDir,
-} from './bench';
+import { OWNER, STRANGER, botMessages, useBench, useBridges, tempDir } from './bench';
 
 const bench = useBench();
-const bridges = stopBridgesAfterEach();
+const bridges = useBridges(bench);
 
 const TURN_MS = 60_000;
 const TEST_MS = 150_000;
@@ -39,14 +30,8 @@ interface ToolPart {
   state?: { status: string; output?: string; error?: string; metadata?: Record<string, unknown> };
 }
 
-async function run(stateDir: string): Promise<BridgeProcess> {
-  const bridge = await startConnectedBridge(bridgeEnv(bench, stateDir));
-  bridges.push(bridge);
-  return bridge;
-}
-
 async function stop(bridge: BridgeProcess): Promise<void> {
-  bridges.splice(bridges.indexOf(bridge), 1);
+  bridges.forget(bridge);
   expect((await bridge.stop()).code).toBe(0);
 }
 
@@ -192,7 +177,7 @@ const settled = (m: MessageView): Promise<MessageView> =>
 describe('permissions', { timeout: TEST_MS }, () => {
   it('asks once with Once / Always / Reject; Once runs the command and the answer arrives', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const command = 'echo approved-once';
     const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
     const sessionId = await sessionOf(stateDir);
@@ -230,7 +215,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
 
   it('Reject makes the tool fail and ends the turn without the final answer', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const command = 'echo never-runs';
     const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
     const sessionId = await sessionOf(stateDir);
@@ -250,7 +235,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
 
   it('Always allows the command pattern: the same kind of command later runs without asking', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     // `printf *` is only ever used here: "always" lasts until OpenCode restarts.
     const { mine, prompt } = await ask(prompts.bash('printf always-one'), /^🔐/u);
     expect(prompt.text).toContain('Always allows: printf *');
@@ -275,7 +260,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
 
   it('answers a forged, unknown, used or malformed button with "no longer valid" and does nothing', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const first = await ask(prompts.bash('echo first'), /^🔐/u);
     const usedData = buttonsOf(first.prompt)[0]!.data;
     await waitForAnswer(press(first.prompt, 'Once'));
@@ -305,13 +290,13 @@ describe('permissions', { timeout: TEST_MS }, () => {
 
   it('keeps the button mapping across a bridge restart without sending the prompt twice', async () => {
     const stateDir = await tempDir('bridge-state-');
-    const bridge = await run(stateDir);
+    const bridge = await bridges.run({ stateDir });
     const command = 'echo after-restart';
     const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
     // Stop once the prompt is in the state (a stop does not wait for state writes yet).
     await bridge.waitForLine(/Asked chat 4242 about permission/);
     await stop(bridge);
-    await run(stateDir);
+    await bridges.run({ stateDir });
 
     const query = press(prompt, 'Once');
     expect(await waitForAnswer(query)).toBe('Allowed once');
@@ -328,7 +313,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
 
   it('shows an answer given at the desk on the phone', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const command = 'echo from-the-desk';
     const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
     const sessionId = await sessionOf(stateDir);
@@ -354,7 +339,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
 
   it('after a restart, settles prompts answered meanwhile and shows requests asked meanwhile', async () => {
     const stateDir = await tempDir('bridge-state-');
-    const bridge = await run(stateDir);
+    const bridge = await bridges.run({ stateDir });
     const answered = await ask(prompts.bash('echo answered-while-away'), /^🔐/u);
     const sessionId = await sessionOf(stateDir);
     const first = await waitForPending('permission', sessionId);
@@ -384,7 +369,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
       await new Promise((r) => setTimeout(r, 200));
     }
 
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const prompt = await bench.telegram.waitFor(
       () => answered.mine(/^🔐 The agent wants to run a command\necho asked-while-away/u)[0],
       { timeoutMs: 15_000 },
@@ -413,7 +398,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
         prompts: {},
       }),
     );
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const command = 'echo elsewhere';
     const { mine, prompt } = await ask(prompts.bash(command), /^🔐/u);
     expect(prompt.text).toContain(`\nin ${other}\n`);
@@ -430,7 +415,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
 
   it('ignores a stranger’s button presses: no effect and no answer', async () => {
     const stateDir = await tempDir('bridge-state-');
-    const bridge = await run(stateDir);
+    const bridge = await bridges.run({ stateDir });
     const { prompt } = await ask(prompts.bash('echo stranger-danger'), /^🔐/u);
     const sessionId = await sessionOf(stateDir);
     const request = await waitForPending('permission', sessionId);
@@ -468,7 +453,7 @@ describe('permissions', { timeout: TEST_MS }, () => {
 describe('questions', { timeout: TEST_MS }, () => {
   it('shows the options as buttons; a tap answers and the final answer arrives', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const text = prompts.question();
     const { mine, prompt } = await ask(text, /^❓/u);
     expect(prompt.text).toBe(
@@ -487,7 +472,7 @@ describe('questions', { timeout: TEST_MS }, () => {
 
   it('walks through several questions, with toggles and Done where several may be chosen', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const text = prompts.question({ multiple: true });
     const { mine, prompt } = await ask(text, /^❓/u);
     expect(prompt.text).toMatch(/^❓ Color \(1 of 2\)\nWhich color do you prefer\?/u);
@@ -516,7 +501,7 @@ describe('questions', { timeout: TEST_MS }, () => {
 
   it('takes a typed message as the answer instead of sending it as a new prompt', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const text = prompts.question();
     const { mine, prompt } = await ask(text, /^❓/u);
     const sessionId = await sessionOf(stateDir);
@@ -533,7 +518,7 @@ describe('questions', { timeout: TEST_MS }, () => {
 
   it('Skip rejects the question and the turn ends', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const { mine, prompt } = await ask(prompts.question(), /^❓/u);
     const sessionId = await sessionOf(stateDir);
 
@@ -548,7 +533,7 @@ describe('questions', { timeout: TEST_MS }, () => {
 
   it('shows a question answered at the desk on the phone', async () => {
     const stateDir = await tempDir('bridge-state-');
-    await run(stateDir);
+    await bridges.run({ stateDir });
     const text = prompts.question();
     const { mine, prompt } = await ask(text, /^❓/u);
     const request = await waitForPending('question', await sessionOf(stateDir));

@@ -70,8 +70,8 @@ export function bridgeEnv(
   };
 }
 
-export async function startConnectedBridge(env: Record<string, string>): Promise<BridgeProcess> {
-  const bridge = startBridge(env);
+/** Resolves once the bridge says it is connected to Telegram and to OpenCode's event stream. */
+export async function untilConnected<B extends BridgeProcess>(bridge: B): Promise<B> {
   await bridge.waitForLine(/Connected to Telegram as @/);
   await bridge.waitForLine(/Connected to the OpenCode event stream/);
   return bridge;
@@ -127,11 +127,49 @@ export function useBench(options?: Parameters<typeof startBench>[0]): Bench {
   };
 }
 
-/** Bridges a test starts; each is stopped after the test (a killed one is simply reaped). */
-export function stopBridgesAfterEach(): BridgeProcess[] {
-  const bridges: BridgeProcess[] = [];
-  afterEach(async () => {
-    await Promise.all(bridges.splice(0).map((b) => b.stop()));
+export interface BenchBridge extends BridgeProcess {
+  readonly stateDir: string;
+}
+
+export interface BridgeOptions {
+  /** Defaults to a fresh temp dir: a bridge that has never seen the chat. */
+  stateDir?: string;
+  /** Variables over the bench's environment. */
+  env?: Record<string, string>;
+  /** Wait until it is connected to Telegram and OpenCode (the default); false for failure tests. */
+  waitConnected?: boolean;
+}
+
+export interface Bridges {
+  /** Starts `npm run bridge` against the bench; it is stopped after the test. */
+  run(options?: BridgeOptions): Promise<BenchBridge>;
+  /** A bridge the test stopped or killed itself: the after-test clean-up leaves it alone. */
+  forget(bridge: BridgeProcess): void;
+  /** The bridges still to be stopped after the test. */
+  readonly running: readonly BridgeProcess[];
+}
+
+/** Bridges for a test file's tests, run against its bench and stopped after each test. */
+export function useBridges(bench: Bench): Bridges {
+  const running: BridgeProcess[] = [];
+  afterEach(async (context) => {
+    // A failed test shows what its bridges said: the one clue for a fault that does not repeat.
+    if (context.task.result?.state === 'fail') {
+      for (const bridge of running) console.error(`bridge log:\n${bridge.lines.join('\n')}`);
+    }
+    await Promise.all(running.splice(0).map((b) => b.stop()));
   });
-  return bridges;
+  return {
+    async run({ stateDir, env = {}, waitConnected = true } = {}) {
+      const dir = stateDir ?? (await tempDir('bridge-state-'));
+      const bridge = Object.assign(startBridge(bridgeEnv(bench, dir, env)), { stateDir: dir });
+      running.push(bridge);
+      return waitConnected ? untilConnected(bridge) : bridge;
+    },
+    forget(bridge) {
+      const index = running.indexOf(bridge);
+      if (index >= 0) running.splice(index, 1);
+    },
+    running,
+  };
 }

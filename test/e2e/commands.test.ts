@@ -4,13 +4,11 @@
 // a mark.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { BridgeProcess } from '../support/bridge-process';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessageView } from '../support/fake-telegram';
 import { makeGitProject } from '../support/opencode';
 import { EDIT_CONTENT, expectedReply, prompts } from '../support/model-server';
-import type { Bench } from './bench';
-import { OWNER, botMessages, bridgeEnv, startBench, startConnectedBridge, tempDir } from './bench';
+import { OWNER, botMessages, useBench, useBridges } from './bench';
 
 interface StoredMessage {
   info: {
@@ -33,45 +31,33 @@ interface SessionInfo {
 // A turn in a folder OpenCode has not served yet boots a new instance first (5–12 s).
 vi.setConfig({ testTimeout: 120_000 });
 
-let bench: Bench;
-const bridges: BridgeProcess[] = [];
-
-beforeAll(async () => {
-  // A second model, so /model has something to switch to.
-  bench = await startBench({
-    opencodeConfig: {
-      provider: {
-        local: {
-          models: {
-            m2: { name: 'M2', tool_call: true, limit: { context: 128000, output: 8192 } },
-          },
+// A second model, so /model has something to switch to.
+const bench = useBench({
+  opencodeConfig: {
+    provider: {
+      local: {
+        models: {
+          m2: { name: 'M2', tool_call: true, limit: { context: 128000, output: 8192 } },
         },
       },
     },
-  });
-}, 120_000);
+  },
+});
+const bridges = useBridges(bench);
+// Registered after useBridges, so it runs before the bridges are stopped: let them confirm the
+// updates they handled (a later getUpdates offset), so the next test's bridge, which starts
+// without a saved offset, is not handed them again.
 afterEach(async () => {
-  // Let the bridge confirm the updates it handled (a later getUpdates offset), so the next test's
-  // bridge, which starts without a saved offset, is not handed them again.
   const { telegram } = bench;
   const last = telegram.updates().at(-1)?.update_id;
-  if (last !== undefined && bridges.length > 0) {
+  if (last !== undefined && bridges.running.length > 0) {
     await telegram
       .waitFor(() => telegram.calls('getUpdates').some((c) => Number(c.params['offset']) > last), {
         timeoutMs: 10_000,
       })
       .catch(() => undefined);
   }
-  await Promise.all(bridges.splice(0).map((b) => b.stop()));
 });
-afterAll(async () => bench?.close());
-
-/** A connected bridge with a fresh state dir: the chat starts in the bench's project. */
-async function run(extra: Record<string, string> = {}): Promise<{ stateDir: string }> {
-  const stateDir = await tempDir('bridge-state-');
-  bridges.push(await startConnectedBridge(bridgeEnv(bench, stateDir, extra)));
-  return { stateDir };
-}
 
 /** The newest message id in the chat: later assertions look only past it. */
 function mark(): number {
@@ -208,7 +194,7 @@ async function waitUntilIdle(sessionId: string, timeoutMs = 60_000): Promise<voi
 describe('command menu and /help', () => {
   it('registers every command with setMyCommands and lists each in /help', async () => {
     const { telegram } = bench;
-    await run();
+    await bridges.run();
     const expected = [
       'projects',
       'sessions',
@@ -238,7 +224,9 @@ describe('/projects', () => {
   it('offers OpenCode’s projects and BRIDGE_PROJECTS; the chosen folder gets the next session', async () => {
     const extraA = await makeGitProject();
     const extraB = await makeGitProject();
-    const { stateDir } = await run({ BRIDGE_PROJECTS: [extraA, extraB].join(path.delimiter) });
+    const { stateDir } = await bridges.run({
+      env: { BRIDGE_PROJECTS: [extraA, extraB].join(path.delimiter) },
+    });
     const project = bench.opencode.dirs.project;
 
     let since = mark();
@@ -307,7 +295,7 @@ describe('/projects', () => {
 describe('/sessions', () => {
   it('continues on the phone a task started at the desk: pick it, see its last answer, carry on', async () => {
     const { opencode } = bench;
-    const { stateDir } = await run();
+    const { stateDir } = await bridges.run();
     const project = opencode.dirs.project;
 
     // At the desk: a session with a finished turn.
@@ -349,7 +337,7 @@ describe('/sessions', () => {
   });
 
   it('streams to the phone a turn started at the desk in the session the chat follows', async () => {
-    const { stateDir } = await run();
+    const { stateDir } = await bridges.run();
     let since = mark();
     send('start on the phone');
     await waitForTurnEnd(since);
@@ -366,7 +354,7 @@ describe('/sessions', () => {
   });
 
   it('/new starts a titled session in the current project; the next message goes there', async () => {
-    const { stateDir } = await run();
+    const { stateDir } = await bridges.run();
     let since = mark();
     send('first message');
     await waitForTurnEnd(since);
@@ -394,14 +382,14 @@ describe('/sessions', () => {
 
 describe('/abort and /status', () => {
   it('/abort with nothing running says so', async () => {
-    await run();
+    await bridges.run();
     const since = mark();
     send('/abort');
     expect((await waitForBot(since, /./u)).text).toBe('Nothing is running.');
   });
 
   it('/stop (alias of /abort) stops the running turn: a Stopped notice, no error', async () => {
-    await run();
+    await bridges.run();
     let since = mark();
     send(prompts.slow({ secs: 30 }));
     // The model is streaming: the live message shows its first words.
@@ -425,7 +413,7 @@ describe('/abort and /status', () => {
   });
 
   it('/status shows project, session, state, model, agent, tokens and cost', async () => {
-    const { stateDir } = await run();
+    const { stateDir } = await bridges.run();
     let since = mark();
     send('/status');
     const before = await waitForBot(since, /Project/);
@@ -475,7 +463,7 @@ describe('/abort and /status', () => {
 
 describe('/model and /agent', () => {
   it('switches the model the next prompt uses', async () => {
-    const { stateDir } = await run();
+    const { stateDir } = await bridges.run();
     let since = mark();
     send('/model');
     const list = await waitForBot(since, /^Model for this chat/u);
@@ -523,7 +511,7 @@ describe('/model and /agent', () => {
   });
 
   it('switches the agent the next prompt uses', async () => {
-    const { stateDir } = await run();
+    const { stateDir } = await bridges.run();
     let since = mark();
     send('/agent');
     const list = await waitForBot(since, /^Agent for this chat/u);
@@ -559,7 +547,7 @@ describe('/model and /agent', () => {
 
 describe('/diff', () => {
   it('summarises the session’s changes and sends the patch as a .diff document', async () => {
-    await run();
+    await bridges.run();
     let since = mark();
     send('/diff');
     expect((await waitForBot(since, /./u)).text).toBe('No session yet: nothing has changed.');
@@ -587,7 +575,7 @@ describe('/diff', () => {
 
 describe('queueing', () => {
   it('accepts a message sent while the agent works, says it is queued, and answers it after the first', async () => {
-    const { stateDir } = await run();
+    const { stateDir } = await bridges.run();
     const since = mark();
     const first = prompts.stream(600, { tps: 60 });
     send(first);

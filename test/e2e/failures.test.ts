@@ -2,20 +2,17 @@
 // where retrying makes sense.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BridgeProcess } from '../support/bridge-process';
-import { startBridge } from '../support/bridge-process';
 import { freePort } from '../support/free-port';
-import type { Bench } from './bench';
-import { OWNER, botMessages, bridgeEnv, startBench, tempDir } from './bench';
+import { OWNER, botMessages, useBench, useBridges } from './bench';
 
-let bench: Bench;
+const bench = useBench();
+const bridges = useBridges(bench);
 let htmlServer: http.Server;
 let htmlUrl: string;
-const bridges: BridgeProcess[] = [];
 
 beforeAll(async () => {
-  bench = await startBench();
   // Stands in for "something else answers on that port": every route is a web page.
   htmlServer = http.createServer((_req, res) =>
     res
@@ -24,20 +21,11 @@ beforeAll(async () => {
   );
   await new Promise<void>((r) => htmlServer.listen(0, '127.0.0.1', r));
   htmlUrl = `http://127.0.0.1:${(htmlServer.address() as AddressInfo).port}`;
-}, 120_000);
-afterEach(async () => {
-  await Promise.all(bridges.splice(0).map((b) => b.stop()));
 });
-afterAll(async () => {
-  htmlServer?.close();
-  await bench?.close();
-});
+afterAll(() => htmlServer?.close());
 
-async function launch(extra: Record<string, string>): Promise<BridgeProcess> {
-  const bridge = startBridge(bridgeEnv(bench, await tempDir('bridge-state-'), extra));
-  bridges.push(bridge);
-  return bridge;
-}
+/** A bridge that may never connect: these tests wait for what it says instead. */
+const launch = (env: Record<string, string>) => bridges.run({ env, waitConnected: false });
 
 const errorLines = (bridge: BridgeProcess, pattern: RegExp): string[] =>
   bridge.lines.filter((l) => / error /.test(l) && pattern.test(l));

@@ -2,19 +2,9 @@
 // Bot API, the headless bridge as `npm run bridge` runs it): what OpenCode stored and what the
 // model received, what the phone shows, and that strangers reach nothing.
 import { describe, expect, it } from 'vitest';
-import type { BridgeProcess } from '../support/bridge-process';
 import type { MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
-import {
-  OWNER,
-  STRANGER,
-  botMessages,
-  bridgeEnv,
-  stopBridgesAfterEach,
-  useBench,
-  startConnectedBridge,
-  tempDir,
-} from './bench';
+import { OWNER, STRANGER, botMessages, useBench, useBridges } from './bench';
 
 // The scripted model takes images, so a photo reaches it as an image (not OpenCode's note that
 // the model cannot read it).
@@ -29,13 +19,7 @@ const bench = useBench({
     },
   },
 });
-const bridges = stopBridgesAfterEach();
-
-async function run(): Promise<BridgeProcess> {
-  const bridge = await startConnectedBridge(bridgeEnv(bench, await tempDir('bridge-state-')));
-  bridges.push(bridge);
-  return bridge;
-}
+const bridges = useBridges(bench);
 
 const NOTICE = /^(✅ Done|⚠️ Failed|⚠️ Interrupted|⏹ Stopped)/u;
 
@@ -114,7 +98,7 @@ const JPEG = Buffer.from(
 describe('files from the phone', () => {
   it('a document with a caption goes at once: file part plus the caption as text', async () => {
     const { telegram } = bench;
-    await run();
+    await bridges.run();
     const bytes = Buffer.from('The secret word is PAPAYA-17.\n', 'utf8');
     const before = botMessages(telegram, OWNER.id).length;
     telegram.userSendsDocument({
@@ -146,7 +130,7 @@ describe('files from the phone', () => {
 
   it('a photo with a caption goes as an image file part', async () => {
     const { telegram } = bench;
-    await run();
+    await bridges.run();
     const before = botMessages(telegram, OWNER.id).length;
     const sent = telegram.userSendsPhoto({
       from: OWNER,
@@ -171,7 +155,7 @@ describe('files from the phone', () => {
 
   it('without a caption the file waits for the next message, which carries it', async () => {
     const { telegram, model } = bench;
-    await run();
+    await bridges.run();
     // Telegram calls most source files application/octet-stream: text content still goes.
     const source = Buffer.from('package main\n\nfunc main() { println("héllo 👋") }\n', 'utf8');
     const requests = model.chatRequests().length;
@@ -212,7 +196,7 @@ describe('files from the phone', () => {
 
   it('too big or the wrong type: a clear message, and nothing reaches OpenCode', async () => {
     const { telegram, model } = bench;
-    await run();
+    await bridges.run();
     const requests = model.chatRequests().length;
     const before = botMessages(telegram, OWNER.id).length;
     telegram.userSendsDocument({
@@ -261,7 +245,7 @@ describe('files from the phone', () => {
 describe('only allowlisted users reach anything', () => {
   it('a stranger’s text, commands, files and button presses do nothing, in any chat', async () => {
     const { telegram, model, opencode } = bench;
-    const bridge = await run();
+    const bridge = await bridges.run();
     const group = telegram.addForumGroup({ title: 'Team', isForum: false });
     const groupBefore = botMessages(telegram, group.id).length;
 
@@ -347,7 +331,7 @@ describe('odd and hostile text, both ways', () => {
 
   it('what the user typed is what OpenCode stored, character for character', async () => {
     const { telegram } = bench;
-    await run();
+    await bridges.run();
     const sent = telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: ODD });
     expect(sent.message.text).toBe(ODD);
     await nextNotice(OWNER.id, botMessages(telegram, OWNER.id).length);
@@ -356,7 +340,7 @@ describe('odd and hostile text, both ways', () => {
   });
 
   it('a 4096-character message arrives whole, and the echo comes back whole in two messages', async () => {
-    await run();
+    await bridges.run();
     const pieces = ['Grüße', '👩‍👩‍👧‍👦', 'and', '🇺🇦', 'flags,', 'e\u0301', '中文'];
     let text = '';
     for (let i = 0; ; i++) {
@@ -381,7 +365,7 @@ describe('odd and hostile text, both ways', () => {
   });
 
   it('the agent’s odd text reaches the phone unmangled, and a blank answer is said so', async () => {
-    await run();
+    await bridges.run();
     const odd =
       'x < y && y > z; AT&T <script>alert(1)</script> a lone ` backtick, 👩‍👩‍👧‍👦 🇺🇦 e\u0301 \u200b end';
     const [reply] = await turn(prompts.say(odd));

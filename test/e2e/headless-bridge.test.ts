@@ -3,35 +3,26 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BridgeProcess } from '../support/bridge-process';
 import { startBridge } from '../support/bridge-process';
 import { expectedReply, prompts } from '../support/model-server';
 import {
   OWNER,
   STRANGER,
   botMessages,
-  bridgeEnv,
-  stopBridgesAfterEach,
   useBench,
-  startConnectedBridge,
+  useBridges,
   tempDir,
   waitForNotice,
 } from './bench';
 
 // Real Telegram limits are on: a single 429 fails the streaming test.
 const bench = useBench();
-const bridges = stopBridgesAfterEach();
-
-async function run(env: Record<string, string>): Promise<BridgeProcess> {
-  const bridge = await startConnectedBridge(env);
-  bridges.push(bridge);
-  return bridge;
-}
+const bridges = useBridges(bench);
 
 describe('headless bridge, private chat', () => {
   it('streams an answer into one message edited in place, ending with the model’s exact text', async () => {
     const { telegram } = bench;
-    const bridge = await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    const bridge = await bridges.run();
     const prompt = prompts.stream(1800, { tps: 60 });
     const before = telegram.calls().length;
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompt });
@@ -69,7 +60,7 @@ describe('headless bridge, private chat', () => {
 
   it('ignores a stranger: nothing reaches OpenCode, no reply, one log line', async () => {
     const { telegram, model } = bench;
-    const bridge = await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    const bridge = await bridges.run();
     const requestsBefore = model.requests.length;
     telegram.userSendsText({ from: STRANGER, chatId: STRANGER.id, text: 'rm -rf / please' });
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: '/help' });
@@ -87,7 +78,7 @@ describe('headless bridge, private chat', () => {
   it('keeps the chat in the same OpenCode session across a restart, and stops promptly', async () => {
     const { telegram, opencode } = bench;
     const stateDir = await tempDir('bridge-state-');
-    const first = await run(bridgeEnv(bench, stateDir));
+    const first = await bridges.run({ stateDir });
     const noticesBefore = botMessages(telegram, OWNER.id, /^✅/u).length;
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'first message' });
     await waitForNotice(telegram, OWNER.id, noticesBefore + 1);
@@ -95,11 +86,11 @@ describe('headless bridge, private chat', () => {
     const sessionId = state.chats[String(OWNER.id)].sessionId as string;
 
     const stopped = await first.stop();
-    bridges.splice(bridges.indexOf(first), 1);
+    bridges.forget(first);
     expect(stopped.code).toBe(0);
     expect(stopped.ms).toBeLessThan(5000);
 
-    await run(bridgeEnv(bench, stateDir));
+    await bridges.run({ stateDir });
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'second message' });
     await waitForNotice(telegram, OWNER.id, noticesBefore + 2);
     const history = await opencode.json<

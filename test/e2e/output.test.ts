@@ -2,27 +2,12 @@
 // headless bridge as `npm run bridge` runs it): Markdown as Telegram HTML, long answers split,
 // tool activity in one line, reasoning on request, the notice that buzzes, errors in words.
 import { describe, expect, it } from 'vitest';
-import type { BridgeProcess } from '../support/bridge-process';
 import type { CallRecord, MessageView } from '../support/fake-telegram';
 import { REASONED_REPLY, expectedReply, prompts } from '../support/model-server';
-import {
-  OWNER,
-  botMessages,
-  bridgeEnv,
-  stopBridgesAfterEach,
-  useBench,
-  startConnectedBridge,
-  tempDir,
-} from './bench';
+import { OWNER, botMessages, useBench, useBridges } from './bench';
 
 const bench = useBench();
-const bridges = stopBridgesAfterEach();
-
-async function run(): Promise<BridgeProcess> {
-  const bridge = await startConnectedBridge(bridgeEnv(bench, await tempDir('bridge-state-')));
-  bridges.push(bridge);
-  return bridge;
-}
+const bridges = useBridges(bench);
 
 // The turn-finished notice (not "⏹ Stopping the agent…", the answer to /abort).
 const NOTICE = /^(✅ Done|⚠️ Failed|⚠️ Interrupted|⏹ Stopped)/u;
@@ -61,7 +46,7 @@ const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 describe('Markdown becomes Telegram HTML', () => {
   it('renders bold, italics, links, code, a fenced block, lists and quotes, everything escaped', async () => {
-    await run();
+    await bridges.run();
     const markdown = [
       '**Bold** and *italic* with [a link](https://example.com/a?b=1&c=2) and `x < y && z`.',
       '',
@@ -101,7 +86,7 @@ describe('Markdown becomes Telegram HTML', () => {
 
   it('falls back to plain text with the full text when Telegram rejects the HTML of an edit', async () => {
     const { telegram } = bench;
-    await run();
+    await bridges.run();
     const answer = '**Fallback** test: keep `every` word & sign <3.';
     const visible = 'Fallback test: keep every word & sign <3.';
     // The live message exists before the model answers; the next edit is rejected once.
@@ -137,7 +122,7 @@ describe('Markdown becomes Telegram HTML', () => {
 describe('long answers', () => {
   it('continue in further messages split at paragraphs, formatting valid on both sides', async () => {
     const { telegram } = bench;
-    await run();
+    await bridges.run();
     const prompt = prompts.stream(12_000, { tps: 2000, md: true });
     // The continuation after the first message is rejected once: it must arrive as plain text.
     const before = botMessages(telegram, OWNER.id).length;
@@ -188,7 +173,7 @@ describe('long answers', () => {
   });
 
   it('delivers a single huge code block in full', async () => {
-    await run();
+    await bridges.run();
     const code = Array.from(
       { length: 160 },
       (_, i) => `export const value${i} = compute(${i}, 'item-${i}') && check(${i} < ${i + 1});`,
@@ -206,7 +191,7 @@ describe('long answers', () => {
   });
 
   it('sends a single huge code block as a .ts document', async () => {
-    await run();
+    await bridges.run();
     const code = Array.from(
       { length: 120 },
       (_, i) => `const line${i} = ${i} * 2; // <${i}> & co`,
@@ -228,7 +213,7 @@ describe('long answers', () => {
 describe('tool activity, reasoning and the notice', () => {
   it('condenses tool activity into one line and keeps command output out of the chat', async () => {
     const { telegram } = bench;
-    await run();
+    await bridges.run();
     const command = 'echo fourty-two | tr a-z A-Z';
     const before = botMessages(telegram, OWNER.id).length;
     const done = turn(prompts.bash(command));
@@ -267,7 +252,7 @@ describe('tool activity, reasoning and the notice', () => {
 
   it('shows reasoning only after /reasoning on', async () => {
     const { telegram } = bench;
-    await run();
+    await bridges.run();
     const thought = 'Weighing option A against option B';
     const hidden = await turn(prompts.reason(thought));
     expect(hidden.replies.map((r) => r.text)).toEqual([REASONED_REPLY]);
@@ -286,7 +271,7 @@ describe('OpenCode errors in plain words', () => {
   // OpenCode sends session.error and the first session.idle before it stores the error on the
   // message, so the stored message still looks unfinished when the turn is read back.
   it('a rejected API key: a notice saying the model API answered with an error', async () => {
-    await run();
+    await bridges.run();
     const { replies, notice } = await turn(prompts.error(401));
     expect(notice.text).toMatch(
       /^⚠️ Failed after \d+ s: the model(’s|'s| provider).*(API answered with an error|rejected OpenCode’s credentials).*Invalid API key \(scripted\)/u,
@@ -298,7 +283,7 @@ describe('OpenCode errors in plain words', () => {
   // Fails until the same live-turn.ts fix (an abort is read back as "interrupted" too).
   it('an abort the user asked for is not shown as an error', async () => {
     const { telegram } = bench;
-    await run();
+    await bridges.run();
     const before = botMessages(telegram, OWNER.id).length;
     const done = turn(prompts.slow({ ms: 100, secs: 30 }));
     await telegram.waitFor(
@@ -319,7 +304,7 @@ describe('OpenCode errors in plain words', () => {
   });
 
   it('server errors: "retrying (attempt n)" while OpenCode retries, then the answer', async () => {
-    await run();
+    await bridges.run();
     const prompt = prompts.error(500, { times: 2 });
     const { replies, notice } = await turn(prompt);
     expect(notice.text).toMatch(/^✅ Done/u);

@@ -3,27 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BridgeProcess } from '../support/bridge-process';
 
 import { expectedReply, prompts } from '../support/model-server';
-import {
-  OWNER,
-  botMessages,
-  bridgeEnv,
-  stopBridgesAfterEach,
-  useBench,
-  startConnectedBridge,
-  tempDir,
-} from './bench';
+import { OWNER, botMessages, useBench, useBridges, tempDir } from './bench';
 
 const bench = useBench();
-const bridges = stopBridgesAfterEach();
-
-async function run(env: Record<string, string>): Promise<BridgeProcess> {
-  const bridge = await startConnectedBridge(env);
-  bridges.push(bridge);
-  return bridge;
-}
+const bridges = useBridges(bench);
 
 /** Messages the bot sent in the owner's chat after index `from`. */
 const since = (from: number) => botMessages(bench.telegram, OWNER.id).slice(from);
@@ -56,28 +41,28 @@ async function streamingStarted(from: number): Promise<void> {
 describe('nothing lost', () => {
   // Warm the OpenCode instance once: its first turn is slow, and these tests time their faults.
   beforeAll(async () => {
-    const bridge = await run(bridgeEnv(bench, await tempDir('bridge-warm-')));
+    const bridge = await bridges.run();
     const from = botMessages(bench.telegram, OWNER.id).length;
     bench.telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'warm up' });
     await bench.telegram.waitFor(() => noticesSince(from).length > 0, { timeoutMs: 90_000 });
+    bridges.forget(bridge);
     await bridge.stop();
-    bridges.splice(0);
   }, 120_000);
 
   it('the bridge killed mid-turn is restarted and completes the same reply message', async () => {
     const { telegram, model } = bench;
     const stateDir = await tempDir('bridge-state-');
-    const first = await run(bridgeEnv(bench, stateDir));
+    const first = await bridges.run({ stateDir });
     const from = botMessages(telegram, OWNER.id).length;
     const prompt = prompts.stream(1500, { tps: 50 });
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompt });
     await streamingStarted(from);
     await first.kill9();
-    bridges.splice(bridges.indexOf(first), 1);
+    bridges.forget(first);
     const persisted = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
     expect(Object.keys(persisted.turns), first.lines.join('\n')).toHaveLength(1);
 
-    const second = await run(bridgeEnv(bench, stateDir));
+    const second = await bridges.run({ stateDir });
     await telegram.waitFor(() => noticesSince(from).length > 0, { timeoutMs: 60_000 });
     await second.waitForLine(/Picking up the turn in session/);
     const [reply, notice, ...rest] = since(from);
@@ -94,7 +79,7 @@ describe('nothing lost', () => {
   it('OpenCode killed mid-turn: the reply is marked interrupted with what was produced, and the chat goes on', async () => {
     const { telegram, opencode } = bench;
     const stateDir = await tempDir('bridge-state-');
-    const bridge = await run(bridgeEnv(bench, stateDir));
+    const bridge = await bridges.run({ stateDir });
     const from = botMessages(telegram, OWNER.id).length;
     const prompt = prompts.stream(3000, { tps: 40 });
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompt });
@@ -116,7 +101,7 @@ describe('nothing lost', () => {
 
   it('an event stream that goes silent is torn down after 25 s and the turn still ends complete', async () => {
     const { telegram, opencode } = bench;
-    const bridge = await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    const bridge = await bridges.run();
     const from = botMessages(telegram, OWNER.id).length;
     const prompt = prompts.stream(1200, { tps: 60 });
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompt });
@@ -138,7 +123,7 @@ describe('nothing lost', () => {
 
   it('Telegram down for 20 s mid-turn: the final answer arrives complete when it is back', async () => {
     const { telegram } = bench;
-    const bridge = await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    const bridge = await bridges.run();
     const from = botMessages(telegram, OWNER.id).length;
     const prompt = prompts.stream(1200, { tps: 60 });
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompt });
@@ -156,7 +141,7 @@ describe('nothing lost', () => {
 
   it('a 429 storm pauses the chat without losing or duplicating anything', async () => {
     const { telegram } = bench;
-    const bridge = await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    const bridge = await bridges.run();
     const from = botMessages(telegram, OWNER.id).length;
     const prompt = prompts.stream(1500, { tps: 80 });
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompt });
@@ -176,14 +161,14 @@ describe('nothing lost', () => {
   it('a prompt that waited while the bridge was down is held until the user taps Run', async () => {
     const { telegram } = bench;
     const stateDir = await tempDir('bridge-state-');
-    const env = bridgeEnv(bench, stateDir, { BRIDGE_STALE_PROMPT_MS: '2000' });
-    const first = await run(env);
+    const env = { BRIDGE_STALE_PROMPT_MS: '2000' };
+    const first = await bridges.run({ stateDir, env });
+    bridges.forget(first);
     await first.stop();
-    bridges.splice(0);
     const from = botMessages(telegram, OWNER.id).length;
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'deploy to production' });
     await new Promise((r) => setTimeout(r, 3500));
-    await run(env);
+    await bridges.run({ stateDir, env });
     await telegram.waitFor(() =>
       since(from).some((m) => /waited \d+ min while the bridge was offline/.test(m.text ?? '')),
     );

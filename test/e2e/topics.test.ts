@@ -1,28 +1,21 @@
 // Issue 5: one forum topic per session in a group; parallel sessions stream into their topics with
 // no 429 (Telegram's group limit is 20 messages a minute), every final answer complete.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BridgeProcess } from '../support/bridge-process';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../support/fake-telegram';
 import { DEFAULT_TITLE, expectedReply, prompts } from '../support/model-server';
-import type { Bench } from './bench';
-import { OWNER, bridgeEnv, startBench, startConnectedBridge, tempDir } from './bench';
+import { OWNER, useBench, useBridges } from './bench';
 
-let bench: Bench;
+const bench = useBench();
+const bridges = useBridges(bench);
 let groupId: number;
-const bridges: BridgeProcess[] = [];
 
-beforeAll(async () => {
-  bench = await startBench();
+beforeAll(() => {
   groupId = bench.telegram.addForumGroup({
     title: 'Work',
     botIsAdmin: true,
     canManageTopics: true,
   }).id;
-}, 120_000);
-afterEach(async () => {
-  await Promise.all(bridges.splice(0).map((b) => b.stop()));
 });
-afterAll(async () => bench?.close());
 
 const inTopic = (threadId: number): MessageView[] =>
   bench.telegram.messages(groupId, threadId).filter((m) => m.fromBot);
@@ -42,7 +35,7 @@ async function newTopic(title: string): Promise<number> {
 describe('forum topics', () => {
   it('three sessions stream at once in three topics: no 429, every answer complete and in its topic', async () => {
     const { telegram } = bench;
-    await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    await bridges.run();
     const topics = [
       await newTopic('Fix tests'),
       await newTopic('Write docs'),
@@ -71,7 +64,7 @@ describe('forum topics', () => {
     const { telegram } = bench;
     // A group of its own: the test above used up this minute's group budget of 20 messages.
     groupId = telegram.addForumGroup({ title: 'Side', botIsAdmin: true, canManageTopics: true }).id;
-    await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    await bridges.run();
     const before = telegram.topics(groupId).length;
     telegram.userSendsText({ from: OWNER, chatId: groupId, text: '/new' });
     await telegram.waitFor(() => telegram.topics(groupId).length > before, { timeoutMs: 30_000 });
@@ -95,7 +88,7 @@ describe('forum topics, sessions from the desk', () => {
   it('/sessions in General opens a session started at the desk in a topic of its own', async () => {
     const { telegram, opencode } = bench;
     groupId = telegram.addForumGroup({ title: 'Desk', botIsAdmin: true, canManageTopics: true }).id;
-    await run(bridgeEnv(bench, await tempDir('bridge-state-')));
+    await bridges.run();
     // At the desk: a session with a finished turn.
     const desk = await opencode.json<{ id: string }>(
       `/session?directory=${encodeURIComponent(opencode.dirs.project)}`,
@@ -167,10 +160,4 @@ async function waitIdle(sessionId: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error('the desk turn did not finish');
-}
-
-async function run(env: Record<string, string>): Promise<BridgeProcess> {
-  const bridge = await startConnectedBridge(env);
-  bridges.push(bridge);
-  return bridge;
 }

@@ -3,7 +3,7 @@
 
 export type ConnectionState =
   | { kind: 'idle' }
-  | { kind: 'connecting'; attempt: number }
+  | { kind: 'connecting'; attempt: number; since: number }
   | { kind: 'open'; attempt: number; openedAt: number; lastDataAt: number }
   | { kind: 'backoff'; attempt: number; untilMs: number; reason: string }
   | { kind: 'stopped' };
@@ -24,6 +24,11 @@ export interface BackoffPolicy {
   stableMs: number;
   /** No byte for this long (heartbeats come every 10 s) means the stream is dead. */
   silenceMs: number;
+  /**
+   * No response headers for this long means the attempt is stuck. OpenCode 1.18 accepts
+   * connections while it boots and never answers the ones that arrived before it was ready.
+   */
+  connectTimeoutMs: number;
 }
 
 export const defaultBackoff: BackoffPolicy = {
@@ -31,6 +36,7 @@ export const defaultBackoff: BackoffPolicy = {
   maxMs: 30_000,
   stableMs: 30_000,
   silenceMs: 25_000,
+  connectTimeoutMs: 10_000,
 };
 
 export function backoffDelayMs(attempt: number, random: number, policy: BackoffPolicy): number {
@@ -50,7 +56,7 @@ export function nextConnectionState(
 
   switch (event.type) {
     case 'start':
-      return state.kind === 'idle' ? { kind: 'connecting', attempt: 0 } : state;
+      return state.kind === 'idle' ? { kind: 'connecting', attempt: 0, since: now } : state;
     case 'opened':
       return state.kind === 'connecting'
         ? { kind: 'open', attempt: state.attempt, openedAt: now, lastDataAt: now }
@@ -66,12 +72,24 @@ export function nextConnectionState(
     }
     case 'retry-due':
       return state.kind === 'backoff' && now >= state.untilMs
-        ? { kind: 'connecting', attempt: state.attempt }
+        ? { kind: 'connecting', attempt: state.attempt, since: now }
         : state;
   }
 }
 
-/** True when an open stream has been silent too long and must be torn down. */
-export function isSilent(state: ConnectionState, now: number, policy = defaultBackoff): boolean {
-  return state.kind === 'open' && now - state.lastDataAt >= policy.silenceMs;
+/**
+ * Why the current attempt must be torn down: an open stream silent for too long, or a connection
+ * attempt that got no answer. Undefined while all is well.
+ */
+export function stalledReason(
+  state: ConnectionState,
+  now: number,
+  policy = defaultBackoff,
+): string | undefined {
+  const seconds = (ms: number): number => Number((ms / 1000).toFixed(1));
+  if (state.kind === 'open' && now - state.lastDataAt >= policy.silenceMs)
+    return `No event or heartbeat from OpenCode for ${seconds(policy.silenceMs)} s.`;
+  if (state.kind === 'connecting' && now - state.since >= policy.connectTimeoutMs)
+    return `OpenCode did not answer the event-stream request within ${seconds(policy.connectTimeoutMs)} s.`;
+  return undefined;
 }

@@ -13,7 +13,7 @@ import type { Logger } from '../log';
 import { ProblemReporter } from '../log';
 import type { OpencodeClient } from './client';
 import type { BackoffPolicy, ConnectionEvent, ConnectionState } from './connection-state';
-import { defaultBackoff, isSilent, nextConnectionState } from './connection-state';
+import { defaultBackoff, nextConnectionState, stalledReason } from './connection-state';
 import type { GlobalEvent } from './types';
 
 export interface EventStreamOptions {
@@ -123,6 +123,24 @@ export class EventStream {
   private async connectOnce(): Promise<void> {
     const abort = new AbortController();
     this.abort = abort;
+    // One watchdog for the whole attempt: a request nobody answers and a stream that went quiet.
+    const watchdog = setInterval(
+      () => {
+        const reason = stalledReason(this.state, this.now(), this.policy);
+        if (reason) abort.abort(new Error(reason));
+      },
+      Math.min(1000, this.policy.silenceMs / 5, this.policy.connectTimeoutMs / 5),
+    );
+    watchdog.unref?.();
+    try {
+      await this.readStream(abort);
+    } finally {
+      clearInterval(watchdog);
+      abort.abort();
+    }
+  }
+
+  private async readStream(abort: AbortController): Promise<void> {
     const { client } = this.options;
     let response: Response;
     try {
@@ -170,20 +188,6 @@ export class EventStream {
       },
     });
 
-    const watchdog = setInterval(
-      () => {
-        if (isSilent(this.state, this.now(), this.policy)) {
-          abort.abort(
-            new Error(
-              `No event or heartbeat from OpenCode for ${Math.round(this.policy.silenceMs / 1000)} s.`,
-            ),
-          );
-        }
-      },
-      Math.min(1000, this.policy.silenceMs / 5),
-    );
-    watchdog.unref?.();
-
     const decoder = new TextDecoder();
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     try {
@@ -195,11 +199,10 @@ export class EventStream {
       }
     } catch (error) {
       if (abort.signal.aborted) throw toError(abort.signal.reason ?? error);
-      throw error;
+      // undici says only "terminated" when the server goes away mid-stream.
+      throw new Error(`The event stream from OpenCode broke off (${describeNetworkError(error)}).`);
     } finally {
-      clearInterval(watchdog);
       parser.reset();
-      abort.abort();
     }
   }
 
