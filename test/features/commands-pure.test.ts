@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { mergeByFile } from '../../main/core/features/diff';
 import { parseModel } from '../../main/core/features/models';
-import { age, listChoice, sessionsOfFolder } from '../../main/core/features/sessions';
+import { age, sessionsOfFolder } from '../../main/core/features/sessions';
+import { listChoice } from '../../main/core/interaction/choices';
 import type { Session } from '../../main/core/opencode/types';
 
 describe('listChoice', () => {

@@ -6,6 +6,7 @@ import {
   truncateForStreaming,
   visibleLength,
 } from '../../main/core/telegram/format';
+import { truncateWhole } from '../../main/core/telegram/format/truncate';
 import { junk, longAnswer, markdownAnswer } from './markdown-generator';
 import { rng } from './prng';
 import { validateTelegramHtml } from './telegram-html-validator';
@@ -115,6 +116,27 @@ describe('properties over generated answers', () => {
         expect(v.text.length).toBeGreaterThanOrEqual(Math.floor(limit * 0.75) - 2);
       }
     }
+  });
+});
+
+describe('the live message of a long answer', () => {
+  it('is cut from a layout of the tail only, exactly as from a layout of the whole answer', () => {
+    let windowed = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const r = rng(seed * 15_485_863);
+      const markdown = r.chance(0.5) ? longAnswer(r, 2000 + r.int(8000)) : junk(r, 3000);
+      const html = markdownToTelegramHtml(markdown.slice(0, r.int(markdown.length + 1)));
+      const limit = r.pick([40, 300, 1000, 4096]);
+      // Cut points at every offset near the window start: inside tags, entities, surrogate pairs.
+      for (const extra of [0, 1, 2, 3, 5, 8, 13]) {
+        const text = html + 'x'.repeat(extra);
+        if (text.length > 2 * limit + 64) windowed++;
+        expect(truncateForStreaming(text, limit), `seed ${seed} +${extra}`).toBe(
+          truncateWhole(text, limit),
+        );
+      }
+    }
+    expect(windowed).toBeGreaterThan(200);
   });
 });
 

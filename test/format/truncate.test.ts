@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { truncateForStreaming, visibleLength } from '../../main/core/telegram/format';
+import { tailWindow } from '../../main/core/telegram/format/truncate';
 import { validateTelegramHtml } from './telegram-html-validator';
 
 describe('truncateForStreaming', () => {
@@ -25,5 +26,19 @@ describe('truncateForStreaming', () => {
 
   it('rejects a tiny limit', () => {
     expect(() => truncateForStreaming('abc', 2)).toThrow(RangeError);
+  });
+});
+
+describe('tailWindow (the part of a long answer the live message is cut from)', () => {
+  const html = '<b>bold <i>both</i> &amp; 😀 <a href="https://x.example/?a=1&amp;b=2">link</a></b>';
+  const at = (text: string): number => html.indexOf(text);
+  it.each<[name: string, from: number, reopened: string, start: number]>([
+    ['reopens the tags open at the start', at('oth</i>'), '<b><i>', at('oth</i>')],
+    ['moves back out of an entity', at('&amp; ') + 2, '<b>', at('&amp; ')],
+    ['moves back out of a surrogate pair', at('😀') + 1, '<b>', at('😀')],
+    ['moves back out of a tag', at('href'), '<b>', at('<a ')],
+    ['treats an entity inside a tag as part of the tag', at('amp;b') + 1, '<b>', at('<a ')],
+  ])('%s', (_name, from, reopened, start) => {
+    expect(tailWindow(html, from)).toBe(reopened + html.slice(start));
   });
 });

@@ -3,11 +3,12 @@ import type { Context } from 'grammy';
 import type { BridgeContext, Feature } from '../context';
 import { placeOf } from '../context';
 import { toError } from '../errors';
-import { callbackData, type ButtonPress } from '../interaction/buttons';
+import type { ButtonPress } from '../interaction/buttons';
+import { choiceRows, DEFAULT_ARG, listChoice } from '../interaction/choices';
 import { escapeHtml } from '../telegram/format';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
-import { closeList, listChoice } from './sessions';
+import { closeList } from './sessions';
 
 const MAX_CHOICES = 40;
 
@@ -65,20 +66,17 @@ export function modelsFeature(context: BridgeContext): Feature {
         `Model for this chat: <b>${escapeHtml(current)}</b>\nChoose:`,
         undefined,
         {
-          inline_keyboard: [
-            ...choices.map((m, i) => [
-              {
-                text: `${chat.model?.providerID === m.providerID && chat.model.modelID === m.modelID ? '✓ ' : ''}${m.name}`,
-                callback_data: callbackData(token, String(i)),
-              },
-            ]),
-            [
-              {
-                text: `${chat.model ? '' : '✓ '}Default${fallback ? ` (${fallback.providerID}/${fallback.modelID})` : ''}`,
-                callback_data: callbackData(token, 'default'),
-              },
-            ],
-          ],
+          inline_keyboard: choiceRows(
+            token,
+            choices.map((m) => ({
+              label: m.name,
+              current: chat.model?.providerID === m.providerID && chat.model.modelID === m.modelID,
+            })),
+            {
+              label: `Default${fallback ? ` (${fallback.providerID}/${fallback.modelID})` : ''}`,
+              current: !chat.model,
+            },
+          ),
         },
       );
     } catch (error) {
@@ -109,20 +107,14 @@ export function modelsFeature(context: BridgeContext): Feature {
         `Agent for this chat: <b>${escapeHtml(chat.agent ?? 'default')}</b>\nChoose:`,
         undefined,
         {
-          inline_keyboard: [
-            ...agents.slice(0, MAX_CHOICES).map((a, i) => [
-              {
-                text: `${chat.agent === a.name ? '✓ ' : ''}${a.name}${a.description ? ` — ${a.description.slice(0, 40)}` : ''}`,
-                callback_data: callbackData(token, String(i)),
-              },
-            ]),
-            [
-              {
-                text: `${chat.agent ? '' : '✓ '}Default`,
-                callback_data: callbackData(token, 'default'),
-              },
-            ],
-          ],
+          inline_keyboard: choiceRows(
+            token,
+            agents.slice(0, MAX_CHOICES).map((a) => ({
+              label: `${a.name}${a.description ? ` — ${a.description.slice(0, 40)}` : ''}`,
+              current: chat.agent === a.name,
+            })),
+            { label: 'Default', current: !chat.agent },
+          ),
         },
       );
     } catch (error) {
@@ -142,14 +134,14 @@ export function modelsFeature(context: BridgeContext): Feature {
         providerID: string;
         modelID: string;
       }>;
-      let choice = press.arg === 'default' ? undefined : listChoice(choices, press.arg);
+      let choice = press.arg === DEFAULT_ARG ? undefined : listChoice(choices, press.arg);
       if (press.arg !== 'default' && !choice) {
         await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
         return;
       }
       // A prompt without a model keeps the session's last one, so "Default" has to name
       // OpenCode's configured default explicitly to switch back to it.
-      if (press.arg === 'default') {
+      if (press.arg === DEFAULT_ARG) {
         choice = await defaultModel(context, context.chats.get(place).directory).catch(
           () => undefined,
         );
@@ -160,7 +152,7 @@ export function modelsFeature(context: BridgeContext): Feature {
       label = choice ? `${choice.providerID}/${choice.modelID}` : 'default model';
     } else {
       const names = press.record.payload['names'] as string[];
-      const name = press.arg === 'default' ? undefined : listChoice(names, press.arg);
+      const name = press.arg === DEFAULT_ARG ? undefined : listChoice(names, press.arg);
       if (press.arg !== 'default' && !name) {
         await ctx.answerCallbackQuery({ text: NO_LONGER_VALID });
         return;

@@ -5,11 +5,12 @@ import type { Context } from 'grammy';
 import type { BridgeContext, Feature } from '../context';
 import { placeOf } from '../context';
 import { toError } from '../errors';
-import { callbackData, type ButtonPress } from '../interaction/buttons';
+import type { ButtonPress } from '../interaction/buttons';
+import { choiceRows, listChoice } from '../interaction/choices';
 import { escapeHtml } from '../telegram/format';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
-import { closeList, listChoice } from './sessions';
+import { closeList } from './sessions';
 
 export function projectsFeature(context: BridgeContext): Feature {
   const list = async (ctx: Context): Promise<void> => {
@@ -44,12 +45,13 @@ export function projectsFeature(context: BridgeContext): Feature {
       `Current project: <code>${escapeHtml(chat.directory)}</code>\nChoose a folder:`,
       undefined,
       {
-        inline_keyboard: folders.slice(0, 30).map((folder, i) => [
-          {
-            text: `${folder === chat.directory ? '✓ ' : ''}${path.basename(folder) || folder} — ${shortPath(folder)}`,
-            callback_data: callbackData(token, String(i)),
-          },
-        ]),
+        inline_keyboard: choiceRows(
+          token,
+          folders.slice(0, 30).map((folder) => ({
+            label: `${path.basename(folder) || folder} — ${shortPath(folder)}`,
+            current: folder === chat.directory,
+          })),
+        ),
       },
     );
   };

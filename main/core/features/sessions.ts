@@ -1,11 +1,11 @@
 // /sessions, /new, /abort (/stop) and /status: pick up a session started at the desk, start a fresh
 // one, stop the running turn, and see where things stand.
 import type { Context } from 'grammy';
-import type { InlineKeyboardButton } from 'grammy/types';
 import type { BridgeContext, Feature } from '../context';
 import { placeOf } from '../context';
 import { toError } from '../errors';
-import { callbackData, type ButtonPress } from '../interaction/buttons';
+import type { ButtonPress } from '../interaction/buttons';
+import { choiceRows, listChoice } from '../interaction/choices';
 import type { MessageWithParts, Session } from '../opencode/types';
 import { escapeHtml, markdownToTelegramHtml, splitTelegramHtml } from '../telegram/format';
 import type { Place } from '../telegram/messenger';
@@ -54,20 +54,16 @@ export function sessionsFeature(context: BridgeContext): Feature {
       payload: { sessionIds: sessions.map((s) => s.id) },
     });
     const now = context.now();
-    const rows: InlineKeyboardButton[][] = sessions.map((s, i) => [
-      {
-        text: `${s.id === chat.sessionId ? '✓ ' : ''}${busy[s.id] ? '⏳ ' : ''}${clip(s.title, 40)} · ${age(now - s.time.updated)}`,
-        callback_data: callbackData(token, String(i)),
-      },
-    ]);
+    const choices = sessions.map((s) => ({
+      label: `${busy[s.id] ? '⏳ ' : ''}${clip(s.title, 40)} · ${age(now - s.time.updated)}`,
+      current: s.id === chat.sessionId,
+    }));
     await reply(
       context,
       place,
       `Sessions in <code>${escapeHtml(chat.directory)}</code> — newest first:`,
       undefined,
-      {
-        inline_keyboard: rows,
-      },
+      { inline_keyboard: choiceRows(token, choices) },
     );
   };
 
@@ -266,14 +262,6 @@ export async function closeList(
       () => true,
       () => false,
     );
-}
-
-/**
- * The item a list button stands for: its arg must be a plain index into the list the bridge
- * registered ("", "1e0" or "-1" choose nothing).
- */
-export function listChoice<T>(list: readonly T[] | undefined, arg: string): T | undefined {
-  return list && /^(0|[1-9][0-9]{0,3})$/.test(arg) ? list[Number(arg)] : undefined;
 }
 
 /**

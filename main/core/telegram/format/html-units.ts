@@ -24,19 +24,26 @@ export type HtmlPart = TagPart | UnitPart;
 const TAG =
   /<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*(\/?)>/y;
 
+/** The tag that starts at `html[index]`, if one does. */
+export function tagAt(html: string, index: number): TagPart | undefined {
+  TAG.lastIndex = index;
+  const m = TAG.exec(html);
+  if (!m) return undefined;
+  const [raw, slash, name = '', , selfClosing] = m;
+  const kind = slash === '/' ? 'close' : selfClosing === '/' ? 'void' : 'open';
+  return { kind, name: name.toLowerCase(), raw };
+}
+
 export function parseHtml(html: string): HtmlPart[] {
   const parts: HtmlPart[] = [];
   let i = 0;
   while (i < html.length) {
     const c = html[i];
     if (c === '<') {
-      TAG.lastIndex = i;
-      const m = TAG.exec(html);
-      if (m) {
-        const [raw, slash, name = '', , selfClosing] = m;
-        const kind = slash === '/' ? 'close' : selfClosing === '/' ? 'void' : 'open';
-        parts.push({ kind, name: name.toLowerCase(), raw });
-        i += raw.length;
+      const tag = tagAt(html, i);
+      if (tag) {
+        parts.push(tag);
+        i += tag.raw.length;
         continue;
       }
     } else if (c === '&') {
