@@ -171,8 +171,13 @@ export function toConsole(report: Report): string {
   return lines.join('\n');
 }
 
-/** Writes the dated markdown + JSON, the charts, and latest.md; returns the paths. */
-export async function writeReport(report: Report): Promise<string[]> {
+/**
+ * Writes the dated markdown + JSON and, for a complete full run, the charts and latest.md (which
+ * the README shows: a partial `--only` run must not replace it with fewer sections); returns the
+ * paths.
+ */
+export async function writeReport(report: Report, complete: boolean): Promise<string[]> {
+  const published = report.mode === 'full' && complete;
   await mkdir(resultsDir, { recursive: true });
   const stamp = report.date.replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
   const base = `${stamp}${report.mode === 'quick' ? '-quick' : ''}`;
@@ -183,8 +188,8 @@ export async function writeReport(report: Report): Promise<string[]> {
     await writeFile(file, text);
     files.push(file);
   };
-  // Charts have fixed names (latest.md shows them): only full runs write them.
-  if (report.mode === 'full')
+  // Charts have fixed names (latest.md shows them).
+  if (published)
     for (const s of report.sections) for (const c of s.charts ?? []) await put(c.file, c.svg);
   await put(`${base}.md`, md);
   const json = {
@@ -192,7 +197,7 @@ export async function writeReport(report: Report): Promise<string[]> {
     sections: report.sections.map((s) => ({ ...s, charts: s.charts?.map((c) => c.file) })),
   };
   await put(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
-  // Quick runs are for development: they never replace the published figures.
-  if (report.mode === 'full') await put('latest.md', md);
+  // Quick and partial runs are for development: they never replace the published figures.
+  if (published) await put('latest.md', md);
   return files;
 }
