@@ -33,6 +33,8 @@ export interface AppController {
   setStartAtLogin(enabled: boolean): ActionResult;
   /** At launch: start when the settings are complete, stay quiet otherwise. */
   autoStart(): Promise<void>;
+  /** The Mac woke from sleep: a running bridge reconnects at once instead of finding out late. */
+  resumed(): void;
 }
 
 export function createAppController(deps: AppControllerDeps): AppController {
@@ -213,6 +215,9 @@ export function createAppController(deps: AppControllerDeps): AppController {
       }
       const result = await start();
       if (!result.ok) log.warn(`Automatic start failed: ${result.error}`);
+    },
+    resumed() {
+      host?.reconnect();
     },
   };
 }

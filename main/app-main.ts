@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { app, clipboard, dialog, safeStorage, session } from 'electron';
+import { app, clipboard, dialog, powerMonitor, safeStorage, session } from 'electron';
 import Store from 'electron-store';
 import type { BridgeHost, BridgeSettings } from './core/bridge-api';
 import { PUSH, type SecretName } from '../preload/ipc-contract';
@@ -148,6 +148,8 @@ export function startApp(options: StartAppOptions): RunningApp {
   });
   logs.onEntry((entry) => windows.send(PUSH.log, entry));
 
+  // Connections made before a sleep may be dead without either end knowing: make them anew.
+  powerMonitor.on('resume', () => controller.resumed());
   setupSecondInstance(app, () => windows.show(tray.bounds()));
   setupQuit(app, { stop: () => controller.stop(), logger: log });
 

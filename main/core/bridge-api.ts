@@ -26,6 +26,11 @@ export interface BridgeHost {
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): BridgeStatus;
+  /**
+   * Drops the connections to Telegram and OpenCode and makes them anew at once: after the machine
+   * wakes from sleep they may be dead without either side having noticed.
+   */
+  reconnect(): void;
   /** Returns its unsubscribe function. */
   onStatus(listener: (status: BridgeStatus) => void): () => void;
   onLog(listener: (entry: LogEntry) => void): () => void;

@@ -284,6 +284,13 @@ export class Bridge implements BridgeHost {
     }
   }
 
+  reconnect(): void {
+    if (!this.running) return;
+    this.log.info('Reconnecting to Telegram and OpenCode (the machine woke up).');
+    this.poller?.restartPoll();
+    this.events?.reconnect();
+  }
+
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;

@@ -12,6 +12,7 @@ import {
   ipcEventFrom,
   ipcMain,
   isMockCiphertext,
+  powerMonitor,
   resetElectronMock,
   safeStorage,
   session,
@@ -104,6 +105,18 @@ describe('lifecycle', () => {
     expect(app.quitted).toBe(false); // held until the bridge has stopped
     await vi.waitFor(() => expect(app.quitted).toBe(true));
     expect(bridge.stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('reconnects a running bridge when the Mac wakes from sleep', async () => {
+    const { invoke } = boot();
+    powerMonitor.emit('resume'); // nothing running yet: nothing to do
+    await invoke(INVOKE.saveSettings, settings());
+    await invoke(INVOKE.setSecret, { name: 'telegramBotToken', value: TOKEN });
+    await invoke(INVOKE.start);
+    const bridge = FakeBridge.instances[0]!;
+    expect(bridge.reconnect).not.toHaveBeenCalled();
+    powerMonitor.emit('resume');
+    expect(bridge.reconnect).toHaveBeenCalledTimes(1);
   });
 
   it('starts by itself when the settings are complete', async () => {

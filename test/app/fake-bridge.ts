@@ -28,6 +28,8 @@ export class FakeBridge implements BridgeHost {
     this.push(initialStatus);
   });
 
+  reconnect = vi.fn();
+
   status(): BridgeStatus {
     return this.current;
   }

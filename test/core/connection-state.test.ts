@@ -70,6 +70,24 @@ describe('event-stream connection state', () => {
     );
   });
 
+  it('starts afresh at once when a reconnect is asked for, whatever it was doing', () => {
+    const states: ConnectionState[] = [
+      { kind: 'open', attempt: 3, openedAt: 0, lastDataAt: 0 },
+      { kind: 'backoff', attempt: 6, untilMs: 99_000, reason: 'x' },
+      { kind: 'connecting', attempt: 2, since: 0 },
+    ];
+    for (const s of states) {
+      expect(nextConnectionState(s, { type: 'reconnect' }, 50)).toEqual({
+        kind: 'connecting',
+        attempt: 0,
+        since: 50,
+      });
+    }
+    expect(nextConnectionState({ kind: 'stopped' }, { type: 'reconnect' }, 50)).toEqual({
+      kind: 'stopped',
+    });
+  });
+
   it('stays stopped', () => {
     const s = nextConnectionState(
       { kind: 'open', attempt: 0, openedAt: 0, lastDataAt: 0 },

@@ -48,7 +48,7 @@ function open(baseUrl: string, password = 'pw-test') {
   });
   streams.push(stream);
   stream.start();
-  return { events, opens, logs };
+  return { events, opens, logs, stream };
 }
 
 async function until(predicate: () => boolean, ms = 5000): Promise<void> {
@@ -170,5 +170,18 @@ describe('EventStream', () => {
     expect(logs.filter((l) => l.startsWith('error'))).toEqual([
       'error The event stream from OpenCode broke off (other side closed). Retrying in the background.',
     ]);
+  });
+
+  it('reconnects at once when asked (after a wake from sleep), without reporting an error', async () => {
+    const baseUrl = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      sse(res, { payload: { type: 'server.connected', properties: {} } });
+    });
+    const { logs, opens, stream } = open(baseUrl);
+    await until(() => opens.length === 1);
+    stream.reconnect();
+    await until(() => opens.length === 2, 1000);
+    expect(opens).toEqual([false, true]);
+    expect(logs.filter((l) => l.startsWith('error'))).toEqual([]);
   });
 });

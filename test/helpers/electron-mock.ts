@@ -256,8 +256,12 @@ export const screen = {
 
 export const app = new FakeApp();
 
+/** Emits 'suspend' and 'resume' when a test says the machine slept and woke. */
+export const powerMonitor = new EventEmitter();
+
 export function resetElectronMock(): void {
   app.removeAllListeners();
+  powerMonitor.removeAllListeners();
   app.lock = true;
   app.isPackaged = true;
   app.quitCalls = 0;
@@ -291,6 +295,7 @@ export function electronModule() {
     shell,
     screen,
     session,
+    powerMonitor,
   };
   return { ...mod, default: mod };
 }

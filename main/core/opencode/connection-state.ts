@@ -15,6 +15,8 @@ export type ConnectionEvent =
   /** `random` in [0, 1) spreads reconnects (jitter); `minDelayMs` for errors that need a longer pause. */
   | { type: 'failed'; reason: string; random: number; minDelayMs?: number }
   | { type: 'retry-due' }
+  /** Asked for (after a wake from sleep): start afresh at once, not as a failure. */
+  | { type: 'reconnect' }
   | { type: 'stop' };
 
 export interface BackoffPolicy {
@@ -70,6 +72,8 @@ export function nextConnectionState(
       const delay = Math.max(backoffDelayMs(attempt, event.random, policy), event.minDelayMs ?? 0);
       return { kind: 'backoff', attempt, untilMs: now + delay, reason: event.reason };
     }
+    case 'reconnect':
+      return state.kind === 'idle' ? state : { kind: 'connecting', attempt: 0, since: now };
     case 'retry-due':
       return state.kind === 'backoff' && now >= state.untilMs
         ? { kind: 'connecting', attempt: state.attempt, since: now }

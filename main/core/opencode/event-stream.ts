@@ -32,6 +32,9 @@ export interface EventStreamOptions {
 /** Auth failures wait at least this long: a wrong password does not fix itself in 500 ms. */
 const AUTH_RETRY_MS = 15_000;
 
+/** Why a connection was dropped on purpose: not a failure to report or back off from. */
+class ReconnectRequested extends Error {}
+
 export class EventStream {
   private state: ConnectionState = { kind: 'idle' };
   private abort: AbortController | undefined;
@@ -72,9 +75,12 @@ export class EventStream {
     this.loop = undefined;
   }
 
-  /** Forces a reconnect, e.g. after the machine woke from sleep. */
+  /** Drops the connection (or the wait before the next attempt) and connects again at once. */
   reconnect(): void {
-    this.abort?.abort(new Error('reconnect requested'));
+    if (this.stopped || !this.loop) return;
+    this.dispatch({ type: 'reconnect' });
+    this.abort?.abort(new ReconnectRequested('reconnect requested'));
+    this.wake?.();
   }
 
   private dispatch(event: ConnectionEvent, error?: Error): void {
@@ -98,6 +104,7 @@ export class EventStream {
         this.fail(new Error('the event stream ended'));
       } catch (error) {
         if (this.stopped) break;
+        if (error instanceof ReconnectRequested) continue;
         this.fail(toError(error));
       }
     }

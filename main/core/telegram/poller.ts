@@ -18,13 +18,26 @@ export interface PollerOptions {
   onState: (state: PollerState) => void;
   allowedUpdates: ReadonlyArray<Exclude<keyof Update, 'update_id'>>;
   pollTimeoutSeconds?: number;
+  /**
+   * A long poll still unanswered this long after its own timeout is given up: its connection is
+   * likely dead (the Mac slept, the network changed) and would otherwise hang for minutes.
+   */
+  pollGraceMs?: number;
 }
 
 const MAX_BACKOFF_MS = 60_000;
 const RECOVERY_CONFIRM_MS = 5_000;
+const POLL_GRACE_MS = 15_000;
+
+/** Why a poll was given up: nobody answered it in time. */
+class PollTimeout extends Error {}
+/** Why a poll was given up: the owner asked for a fresh one. */
+class PollRestart extends Error {}
 
 export class TelegramPoller {
   private readonly abort = new AbortController();
+  /** Aborts the poll in flight only. */
+  private poll: AbortController | undefined;
   private offset: number | undefined;
   private loop: Promise<void> | undefined;
   private readonly problems: ProblemReporter;
@@ -45,29 +58,49 @@ export class TelegramPoller {
     await this.loop;
   }
 
+  /** Drops the poll in flight and polls again at once: after a wake from sleep its socket may be dead. */
+  restartPoll(): void {
+    this.poll?.abort(new PollRestart('restart requested'));
+  }
+
   private async run(): Promise<void> {
     const { api, log } = this.options;
     while (!this.abort.signal.aborted) {
       let updates: Update[];
+      // While recovering, poll briefly: recovery is confirmed without waiting out a long poll.
+      const timeout = this.failures > 0 ? 1 : (this.options.pollTimeoutSeconds ?? 25);
+      const poll = new AbortController();
+      this.poll = poll;
+      const waitMs = timeout * 1000 + (this.options.pollGraceMs ?? POLL_GRACE_MS);
+      const deadline = setTimeout(
+        () => poll.abort(new PollTimeout(`no answer to a long poll in ${waitMs / 1000} s`)),
+        waitMs,
+      );
       try {
         updates = await api.getUpdates(
           {
             ...(this.offset === undefined ? {} : { offset: this.offset }),
-            // While recovering, poll briefly: recovery is confirmed without waiting out a long poll.
-            timeout: this.failures > 0 ? 1 : (this.options.pollTimeoutSeconds ?? 25),
+            timeout,
             allowed_updates: this.options.allowedUpdates,
           },
           // grammY types its signal with an older AbortSignal shim; the runtime object is the same.
-          this.abort.signal as unknown as Parameters<Api['getUpdates']>[1],
+          AbortSignal.any([this.abort.signal, poll.signal]) as unknown as Parameters<
+            Api['getUpdates']
+          >[1],
         );
       } catch (error) {
         if (this.abort.signal.aborted) return;
-        const verdict = this.describe(error);
+        if (poll.signal.reason instanceof PollRestart) continue;
+        const verdict = this.describe(
+          poll.signal.reason instanceof PollTimeout ? poll.signal.reason : error,
+        );
         this.problems.problem(verdict.key, verdict.message);
         this.options.onState({ kind: 'error', reason: verdict.message, fatal: verdict.fatal });
         if (verdict.fatal) return;
         await this.sleep(verdict.waitMs);
         continue;
+      } finally {
+        clearTimeout(deadline);
       }
       // A problem counts as over once polls have succeeded for a while: a competing poller or a
       // flaky network that comes and goes is one episode, said once, not a stream of alternating lines.
@@ -136,10 +169,11 @@ export class TelegramPoller {
         waitMs: backoff,
       };
     }
-    if (error instanceof HttpError) {
+    if (error instanceof HttpError || error instanceof PollTimeout) {
+      const cause = error instanceof PollTimeout ? error.message : describeCause(error.error);
       return {
         key: 'network',
-        message: `Cannot reach Telegram at ${this.options.apiRoot} (${describeCause(error.error)}); retrying with backoff.`,
+        message: `Cannot reach Telegram at ${this.options.apiRoot} (${cause}); retrying with backoff.`,
         fatal: false,
         waitMs: backoff,
       };
