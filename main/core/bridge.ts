@@ -49,6 +49,8 @@ const HANDLED_UPDATES_KEPT = 200;
 /** A resync that fails right after a connect (OpenCode still booting) is retried this often. */
 const RESYNC_ATTEMPTS = 5;
 const RESYNC_RETRY_MS = 3000;
+/** Longest wait for one Bot API call (an upload included); more means the connection is dead. */
+const TELEGRAM_REQUEST_TIMEOUT_S = 120;
 
 export function createBridge(settings: BridgeSettings, deps: BridgeDeps = {}): Bridge {
   return new Bridge(settings, deps);
@@ -136,7 +138,11 @@ export class Bridge implements BridgeHost {
     if (!s.opencodeUrl) await this.launchOpencode(client, password as string);
 
     // Telegram.
-    const bot = new Bot(s.telegramBotToken, { client: { apiRoot: s.telegramApiRoot } });
+    const bot = new Bot(s.telegramBotToken, {
+      // grammY waits 500 s by default: a send stuck on a dead connection would hold its chat's
+      // queue that long. Long polls have their own, shorter deadline (see poller.ts).
+      client: { apiRoot: s.telegramApiRoot, timeoutSeconds: TELEGRAM_REQUEST_TIMEOUT_S },
+    });
     const tgLog = this.hub.logger('telegram');
     this.outbox = createOutbox({
       limits: { chatIntervalMs: s.editIntervalMs },
