@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogHub } from '../../main/core/log';
+import { until } from '../helpers/until';
 import { OpencodeClient } from '../../main/core/opencode/client';
 import { EventStream } from '../../main/core/opencode/event-stream';
 import type { GlobalEvent } from '../../main/core/opencode/types';
@@ -49,14 +50,6 @@ function open(baseUrl: string, password = 'pw-test') {
   streams.push(stream);
   stream.start();
   return { events, opens, logs, stream };
-}
-
-async function until(predicate: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('EventStream', () => {

@@ -6,6 +6,7 @@ import { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogHub } from '../../main/core/log';
+import { until } from '../helpers/until';
 import { TelegramPoller } from '../../main/core/telegram/poller';
 
 const servers: http.Server[] = [];
@@ -62,14 +63,6 @@ function poll(apiRoot: string, pollGraceMs: number) {
   pollers.push(poller);
   poller.start();
   return { poller, logs, handled };
-}
-
-async function until(predicate: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('TelegramPoller', () => {
