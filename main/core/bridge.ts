@@ -389,7 +389,9 @@ export class Bridge implements BridgeHost {
         (await stale.holdIfStale(place, text, messageId, ctx.msg?.date ?? 0))
       )
         return;
-      await sendPrompt(context, place, [...files.take(place), { type: 'text', text }], messageId);
+      await files.sendWith(place, (waiting) =>
+        sendPrompt(context, place, [...waiting, { type: 'text', text }], messageId),
+      );
     });
 
     bot.catch((error) => tgLog.error(`Handling an update failed: ${toError(error.error).message}`));

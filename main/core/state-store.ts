@@ -60,6 +60,14 @@ export interface InFlightTurn {
   replyTo?: number | undefined;
 }
 
+/** A file from the phone waiting for the next text message; its bytes stay with Telegram. */
+export interface StashedFile {
+  fileId: string;
+  filename: string;
+  /** The type it goes to the agent as (text files Telegram mislabels become text/plain). */
+  mime: string;
+}
+
 export interface PersistedState {
   version: 1;
   /** The next getUpdates offset: every update below it was handled. */
@@ -73,6 +81,8 @@ export interface PersistedState {
   turns: Record<string, InFlightTurn>;
   /** The last update ids handled, so a redelivered update is not run twice. */
   handledUpdates: number[];
+  /** Files sent without a caption, by `chatKey`: they go with that place's next message. */
+  stashedFiles: Record<string, StashedFile[]>;
 }
 
 export const emptyState = (): PersistedState => ({
@@ -82,6 +92,7 @@ export const emptyState = (): PersistedState => ({
   prompts: {},
   turns: {},
   handledUpdates: [],
+  stashedFiles: {},
 });
 
 export function chatKey(chatId: number, threadId?: number): string {

@@ -194,6 +194,39 @@ describe('files from the phone', () => {
     expect(userTexts(next!)).toEqual(['and now without the file']);
   });
 
+  it('a file waiting for the next message still goes with it after the bridge restarts', async () => {
+    const { telegram } = bench;
+    const first = await bridges.run();
+    const before = botMessages(telegram, OWNER.id).length;
+    const notes = Buffer.from('# Plan\n\n1. ship it\n', 'utf8');
+    telegram.userSendsDocument({
+      from: OWNER,
+      chatId: OWNER.id,
+      bytes: notes,
+      fileName: 'plan.md',
+      mime: 'text/markdown',
+    });
+    await telegram.waitFor(() =>
+      botMessages(telegram, OWNER.id)
+        .slice(before)
+        .some((m) => m.text === '📎 Got plan.md; it goes with your next message.'),
+    );
+    bridges.forget(first);
+    expect((await first.stop()).code).toBe(0);
+
+    await bridges.run({ stateDir: first.stateDir });
+    await turn('Follow the plan');
+    const [message] = (await storedUserMessages()).slice(-1);
+    expect(fileParts(message!)).toEqual([
+      expect.objectContaining({
+        mime: 'text/markdown',
+        filename: 'plan.md',
+        url: dataUrl('text/markdown', notes),
+      }),
+    ]);
+    expect(userTexts(message!)).toContain('Follow the plan');
+  });
+
   it('too big or the wrong type: a clear message, and nothing reaches OpenCode', async () => {
     const { telegram, model } = bench;
     await bridges.run();

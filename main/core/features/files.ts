@@ -1,11 +1,13 @@
 // Photos and documents from the phone go to the agent as file parts of the next prompt, with their
 // caption as text (a caption sends them at once). Size and type limits answer with a clear message.
+// A file without a caption waits for the next message; the wait survives a restart of the bridge
+// (the state keeps Telegram's file id, and the bytes are fetched again if they are not in memory).
 import type { Context } from 'grammy';
 import type { BridgeContext, Feature } from '../context';
 import { placeOf } from '../context';
 import { toError } from '../errors';
 import type { PromptPart } from '../opencode/client';
-import { chatKey } from '../state-store';
+import { chatKey, type StashedFile } from '../state-store';
 import { escapeHtml } from '../telegram/format';
 import type { Place } from '../telegram/messenger';
 import { reply, sendPrompt } from './prompt';
@@ -24,12 +26,44 @@ const ALLOWED = (mime: string): boolean =>
 const MAYBE_TEXT = new Set(['application/octet-stream', 'video/mp2t']);
 
 export interface FileStash {
-  take(place: Place): PromptPart[];
+  /**
+   * Hands the files waiting in this place to `send` (which sends the prompt they go with); they
+   * stop waiting once it says the prompt reached OpenCode, so a failed send loses none of them.
+   */
+  sendWith(place: Place, send: (files: PromptPart[]) => Promise<boolean>): Promise<void>;
 }
 
 export function filesFeature(context: BridgeContext): Feature & FileStash {
-  /** Files waiting for the next text message, per chat place (in memory: a restart forgets them). */
-  const stash = new Map<string, PromptPart[]>();
+  /** Downloaded bytes of stashed files, by file id, so the next message need not fetch them again. */
+  const downloaded = new Map<string, PromptPart>();
+  const stashOf = (key: string): StashedFile[] => context.store.current.stashedFiles[key] ?? [];
+  const setStash = (key: string, files: StashedFile[]): Promise<void> =>
+    context.store.update((state) => {
+      if (files.length > 0) state.stashedFiles[key] = files;
+      else delete state.stashedFiles[key];
+    });
+
+  /** Parts for stashed files: from memory, or fetched again (after a restart). */
+  const partsOf = async (place: Place, files: readonly StashedFile[]): Promise<PromptPart[]> => {
+    const parts: PromptPart[] = [];
+    for (const file of files) {
+      let part = downloaded.get(file.fileId);
+      if (!part) {
+        try {
+          part = filePart(file, await download(context, file.fileId));
+        } catch (error) {
+          await reply(
+            context,
+            place,
+            `⚠️ Could not fetch ${escapeHtml(file.filename)} from Telegram again (${escapeHtml(toError(error).message)}); it was left out. Send it again if the agent needs it.`,
+          );
+          continue;
+        }
+      }
+      parts.push(part);
+    }
+    return parts;
+  };
 
   const receive = async (ctx: Context): Promise<void> => {
     const place = placeOf(ctx);
@@ -90,21 +124,23 @@ export function filesFeature(context: BridgeContext): Feature & FileStash {
       }
       mime = 'text/plain';
     }
-    const part: PromptPart = {
-      type: 'file',
-      mime,
-      filename,
-      url: `data:${mime};base64,${bytes.toString('base64')}`,
-    };
+    const file: StashedFile = { fileId, filename, mime };
+    const part = filePart(file, bytes);
     const key = chatKey(place.chatId, place.threadId);
     const caption = message.caption?.trim();
     if (caption) {
-      const parts = [...(stash.get(key) ?? []), part, { type: 'text' as const, text: caption }];
-      stash.delete(key);
-      await sendPrompt(context, place, parts, message.message_id);
+      await sendWith(place, (waiting) =>
+        sendPrompt(
+          context,
+          place,
+          [...waiting, part, { type: 'text', text: caption }],
+          message.message_id,
+        ),
+      );
       return;
     }
-    stash.set(key, [...(stash.get(key) ?? []), part]);
+    downloaded.set(fileId, part);
+    await setStash(key, [...stashOf(key), file]);
     await reply(
       context,
       place,
@@ -113,16 +149,32 @@ export function filesFeature(context: BridgeContext): Feature & FileStash {
     );
   };
 
+  const sendWith: FileStash['sendWith'] = async (place, send) => {
+    const key = chatKey(place.chatId, place.threadId);
+    const files = stashOf(key);
+    if (!(await send(await partsOf(place, files))) || files.length === 0) return;
+    for (const file of files) downloaded.delete(file.fileId);
+    // Files that arrived while this prompt was on its way keep waiting.
+    await setStash(
+      key,
+      stashOf(key).filter((f) => !files.some((sent) => sent.fileId === f.fileId)),
+    );
+  };
+
   return {
     install(bot) {
       bot.on(['message:photo', 'message:document'], receive);
     },
-    take(place) {
-      const key = chatKey(place.chatId, place.threadId);
-      const parts = stash.get(key) ?? [];
-      stash.delete(key);
-      return parts;
-    },
+    sendWith,
+  };
+}
+
+function filePart(file: StashedFile, bytes: Buffer): PromptPart {
+  return {
+    type: 'file',
+    mime: file.mime,
+    filename: file.filename,
+    url: `data:${file.mime};base64,${bytes.toString('base64')}`,
   };
 }
 

@@ -34,7 +34,7 @@ export async function sendPrompt(
   place: Place,
   parts: PromptPart[],
   replyTo: number | undefined,
-): Promise<void> {
+): Promise<boolean> {
   const log = context.logger('bridge');
   const startedAt = context.now();
   let chat: ChatWithSession;
@@ -55,7 +55,7 @@ export async function sendPrompt(
       `⚠️ Your message did not reach OpenCode: ${escapeHtml(reason)}`,
       replyTo,
     );
-    return;
+    return false;
   }
   const size = parts.map((p) =>
     p.type === 'text' ? `${p.text.length} chars` : `file ${p.filename ?? p.mime}`,
@@ -69,9 +69,10 @@ export async function sendPrompt(
       '📥 Queued: the agent takes this up when it finishes the current task.',
       replyTo,
     );
-    return;
+    return true;
   }
   context.turns.start(chat.sessionId, place, startedAt, { replyTo });
+  return true;
 }
 
 /** A short answer to the user, ahead of streaming edits. Failures are logged, never thrown. */
