@@ -536,12 +536,10 @@ async function loadSection(b: Awaited<ReturnType<typeof bench>>): Promise<Sectio
         `for the turns (placeholder reply, final edit, notice) and ${2 * c.approvals} for the prompts (prompt, ` +
         `decision): ≥ ${5 * (c.streams + c.approvals) + 2 * c.approvals} calls, ≥ ` +
         `${round((5 * (c.streams + c.approvals) + 2 * c.approvals) / 20, 1)} minutes, whatever the bridge does.`,
-      'A permission prompt is an `interactive` call like the turns’ placeholder replies and topic creations, queued ' +
-        'FIFO behind them, and `groupStreamReserve` only holds slots back from streaming edits. When many sessions start ' +
-        'at once the placeholders alone fill the group’s minute, so a prompt waits for the window to roll over. ' +
-        'Meeting < 1.5 s needs prompts (and the user’s answers to them) in a priority above `interactive`, a group ' +
-        'reserve that only prompts may use (placeholders and finals counted with streaming), and placeholders for ' +
-        'turns in a saturated group deferred or skipped (the final answer is what matters there).',
+      'A permission prompt has the outbox’s highest priority and 4 group slots a minute only prompts may use, so it ' +
+        'never waits for the group’s minute to roll over. It still shares the group’s 1 message/s with everything ' +
+        'else in that chat: prompts OpenCode asks within a second or two of each other go a second apart, after the ' +
+        'stream edit in flight. Their latency therefore depends on how the loaded server bunches them (see the table).',
     ],
   };
 }
