@@ -4,11 +4,11 @@ import type { BridgeContext, Feature } from '../context';
 import { placeOf } from '../context';
 import { toError } from '../errors';
 import type { ButtonPress } from '../interaction/buttons';
-import { choiceRows, DEFAULT_ARG, listChoice } from '../interaction/choices';
+import { DEFAULT_ARG, listChoice } from '../interaction/choices';
 import { escapeHtml } from '../telegram/format';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
-import { closeList } from './sessions';
+import { closeList, offerChoices } from './choice-list';
 
 const MAX_CHOICES = 40;
 
@@ -52,33 +52,22 @@ export function modelsFeature(context: BridgeContext): Feature {
         })),
       );
       const choices = models.slice(0, MAX_CHOICES);
-      const token = await context.buttons.register({
-        kind: 'model',
-        chatId: place.chatId,
-        payload: { choices },
-      });
       const current = chat.model
         ? `${chat.model.providerID}/${chat.model.modelID}`
         : 'OpenCode’s default';
-      await reply(
-        context,
-        place,
-        `Model for this chat: <b>${escapeHtml(current)}</b>\nChoose:`,
-        undefined,
-        {
-          inline_keyboard: choiceRows(
-            token,
-            choices.map((m) => ({
-              label: m.name,
-              current: chat.model?.providerID === m.providerID && chat.model.modelID === m.modelID,
-            })),
-            {
-              label: `Default${fallback ? ` (${fallback.providerID}/${fallback.modelID})` : ''}`,
-              current: !chat.model,
-            },
-          ),
+      await offerChoices(context, place, {
+        kind: 'model',
+        payload: { choices },
+        html: `Model for this chat: <b>${escapeHtml(current)}</b>\nChoose:`,
+        choices: choices.map((m) => ({
+          label: m.name,
+          current: chat.model?.providerID === m.providerID && chat.model.modelID === m.modelID,
+        })),
+        defaultChoice: {
+          label: `Default${fallback ? ` (${fallback.providerID}/${fallback.modelID})` : ''}`,
+          current: !chat.model,
         },
-      );
+      });
     } catch (error) {
       await reply(
         context,
@@ -96,27 +85,16 @@ export function modelsFeature(context: BridgeContext): Feature {
         (a) => a.mode !== 'subagent' && !a.hidden,
       );
       const names = agents.map((a) => a.name).slice(0, MAX_CHOICES);
-      const token = await context.buttons.register({
+      await offerChoices(context, place, {
         kind: 'agent',
-        chatId: place.chatId,
         payload: { names },
+        html: `Agent for this chat: <b>${escapeHtml(chat.agent ?? 'default')}</b>\nChoose:`,
+        choices: agents.slice(0, MAX_CHOICES).map((a) => ({
+          label: `${a.name}${a.description ? ` — ${a.description.slice(0, 40)}` : ''}`,
+          current: chat.agent === a.name,
+        })),
+        defaultChoice: { label: 'Default', current: !chat.agent },
       });
-      await reply(
-        context,
-        place,
-        `Agent for this chat: <b>${escapeHtml(chat.agent ?? 'default')}</b>\nChoose:`,
-        undefined,
-        {
-          inline_keyboard: choiceRows(
-            token,
-            agents.slice(0, MAX_CHOICES).map((a) => ({
-              label: `${a.name}${a.description ? ` — ${a.description.slice(0, 40)}` : ''}`,
-              current: chat.agent === a.name,
-            })),
-            { label: 'Default', current: !chat.agent },
-          ),
-        },
-      );
     } catch (error) {
       await reply(
         context,

@@ -6,11 +6,11 @@ import type { BridgeContext, Feature } from '../context';
 import { placeOf } from '../context';
 import { toError } from '../errors';
 import type { ButtonPress } from '../interaction/buttons';
-import { choiceRows, listChoice } from '../interaction/choices';
+import { listChoice } from '../interaction/choices';
 import { escapeHtml } from '../telegram/format';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
-import { closeList } from './sessions';
+import { closeList, offerChoices } from './choice-list';
 
 export function projectsFeature(context: BridgeContext): Feature {
   const list = async (ctx: Context): Promise<void> => {
@@ -34,26 +34,15 @@ export function projectsFeature(context: BridgeContext): Feature {
         ...known,
       ]),
     ];
-    const token = await context.buttons.register({
+    await offerChoices(context, place, {
       kind: 'project',
-      chatId: place.chatId,
       payload: { folders },
+      html: `Current project: <code>${escapeHtml(chat.directory)}</code>\nChoose a folder:`,
+      choices: folders.slice(0, 30).map((folder) => ({
+        label: `${path.basename(folder) || folder} — ${shortPath(folder)}`,
+        current: folder === chat.directory,
+      })),
     });
-    await reply(
-      context,
-      place,
-      `Current project: <code>${escapeHtml(chat.directory)}</code>\nChoose a folder:`,
-      undefined,
-      {
-        inline_keyboard: choiceRows(
-          token,
-          folders.slice(0, 30).map((folder) => ({
-            label: `${path.basename(folder) || folder} — ${shortPath(folder)}`,
-            current: folder === chat.directory,
-          })),
-        ),
-      },
-    );
   };
 
   const choose = async (ctx: Context, press: ButtonPress): Promise<void> => {

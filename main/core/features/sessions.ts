@@ -5,11 +5,12 @@ import type { BridgeContext, Feature } from '../context';
 import { placeOf } from '../context';
 import { toError } from '../errors';
 import type { ButtonPress } from '../interaction/buttons';
-import { choiceRows, listChoice } from '../interaction/choices';
+import { listChoice } from '../interaction/choices';
 import type { MessageWithParts, Session } from '../opencode/types';
 import { escapeHtml, markdownToTelegramHtml, splitTelegramHtml } from '../telegram/format';
 import type { Place } from '../telegram/messenger';
 import { TurnModel } from '../turn/turn-model';
+import { closeList, offerChoices } from './choice-list';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
 import { isForum, topicFor } from './topics';
@@ -48,23 +49,16 @@ export function sessionsFeature(context: BridgeContext): Feature {
       );
       return;
     }
-    const token = await context.buttons.register({
-      kind: 'session',
-      chatId: place.chatId,
-      payload: { sessionIds: sessions.map((s) => s.id) },
-    });
     const now = context.now();
-    const choices = sessions.map((s) => ({
-      label: `${busy[s.id] ? '⏳ ' : ''}${clip(s.title, 40)} · ${age(now - s.time.updated)}`,
-      current: s.id === chat.sessionId,
-    }));
-    await reply(
-      context,
-      place,
-      `Sessions in <code>${escapeHtml(chat.directory)}</code> — newest first:`,
-      undefined,
-      { inline_keyboard: choiceRows(token, choices) },
-    );
+    await offerChoices(context, place, {
+      kind: 'session',
+      payload: { sessionIds: sessions.map((s) => s.id) },
+      html: `Sessions in <code>${escapeHtml(chat.directory)}</code> — newest first:`,
+      choices: sessions.map((s) => ({
+        label: `${busy[s.id] ? '⏳ ' : ''}${clip(s.title, 40)} · ${age(now - s.time.updated)}`,
+        current: s.id === chat.sessionId,
+      })),
+    });
   };
 
   const switchTo = async (ctx: Context, press: ButtonPress): Promise<void> => {
@@ -240,28 +234,6 @@ export function sessionsFeature(context: BridgeContext): Feature {
     },
     onButton: switchTo,
   };
-}
-
-/**
- * Replaces a list whose choice was made by what was chosen, so its spent buttons go away.
- * False when there was no message to edit or the edit failed.
- */
-export async function closeList(
-  context: BridgeContext,
-  ctx: Context,
-  html: string,
-): Promise<boolean> {
-  const place = placeOf(ctx);
-  const messageId = ctx.callbackQuery?.message?.message_id;
-  if (messageId === undefined) return false;
-  return context.messenger
-    .edit(place, messageId, `list:${place.chatId}:${messageId}`, () => html, {
-      priority: 'interactive',
-    })
-    .then(
-      () => true,
-      () => false,
-    );
 }
 
 /**
