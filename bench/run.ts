@@ -11,6 +11,7 @@ import { runIdle } from './idle';
 import { runLoad } from './load';
 import { type PipelineConfig, type PipelineResult, runPipeline } from './pipeline';
 import {
+  type Figure,
   type Report,
   type Section,
   gitCommit,
@@ -83,6 +84,13 @@ async function pipelineSections(): Promise<Section[]> {
     log(`pipeline growth: ${answerChars}-char answers`);
     byLength.push(await runPipeline({ ...base, sessions: 5, answerChars }));
   }
+  const throughput = (mode: 'unpaced' | 'paced', r: PipelineResult): Figure => ({
+    name: `Throughput (${mode}, ${r.config.sessions} sessions)`,
+    value: Math.round(r.eventsPerSecond),
+    unit: 'events/s',
+    target: '≥ 20,000 events/s',
+    verdict: judge(r.eventsPerSecond >= 20_000),
+  });
   const calls = (r: PipelineResult) =>
     Object.entries(r.telegramCalls)
       .map(([m, n]) => `${m} ${n}`)
@@ -119,13 +127,7 @@ async function pipelineSections(): Promise<Section[]> {
       "bridge's real 1 message/s per chat, so most deltas coalesce and the backlog is left unsent. Events/s and CPU are " +
       'taken from the first to the last event; CPU is `process.cpuUsage()` of the measured process (all its threads).',
     figures: [
-      {
-        name: 'Throughput (unpaced, 20 sessions)',
-        value: Math.round(main.eventsPerSecond),
-        unit: 'events/s',
-        target: '≥ 20,000 events/s',
-        verdict: judge(main.eventsPerSecond >= 20_000),
-      },
+      throughput('unpaced', main),
       { name: 'CPU per 1,000 events (unpaced)', value: round(main.cpuMsPer1kEvents), unit: 'ms' },
       { name: 'CPU share while streaming (1.0 = one core)', value: round(main.cpuShare, 2) },
       { name: 'Peak RSS (unpaced)', value: round(main.peakRssMb), unit: 'MB' },
@@ -141,13 +143,7 @@ async function pipelineSections(): Promise<Section[]> {
         target: '0',
         verdict: judge(main.resumed + paced.resumed === 0),
       },
-      {
-        name: 'Throughput (paced, 20 sessions)',
-        value: Math.round(paced.eventsPerSecond),
-        unit: 'events/s',
-        target: '≥ 20,000 events/s',
-        verdict: judge(paced.eventsPerSecond >= 20_000),
-      },
+      throughput('paced', paced),
       { name: 'CPU per 1,000 events (paced)', value: round(paced.cpuMsPer1kEvents), unit: 'ms' },
       { name: 'Peak RSS (paced)', value: round(paced.peakRssMb), unit: 'MB' },
       {

@@ -19,6 +19,7 @@ import {
 } from '../helpers/electron-mock';
 import { FakeBridge, createFakeBridge } from './fake-bridge';
 import { startApp } from '../../main/app-main';
+import { DEFAULT_SETTINGS } from '../../main/settings-store';
 import { claimSingleInstance } from '../../main/lifecycle';
 import { INVOKE, PUSH, type AppState, type PublicSettings } from '../../preload/ipc-contract';
 import type { FoundOpencode } from '../../main/find-opencode';
@@ -36,13 +37,8 @@ const found = (): Promise<FoundOpencode> =>
   Promise.resolve({ found: true, path: '/opt/homebrew/bin/opencode', source: 'install-dir' });
 
 const settings = (patch: Partial<PublicSettings> = {}): PublicSettings => ({
+  ...DEFAULT_SETTINGS,
   allowedUserIds: [42],
-  opencodeMode: 'launch',
-  opencodeUrl: '',
-  opencodePort: 4096,
-  opencodeBinary: '',
-  defaultProject: '',
-  editIntervalMs: 1000,
   ...patch,
 });
 

@@ -1,13 +1,22 @@
 // Permissions and questions end to end: the real OpenCode asks, the phone (fake Telegram) answers
 // through the headless bridge, and OpenCode's own record says what the answer did.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BridgeProcess } from '../support/bridge-process';
 import type { FakeUser, MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
 import { makeGitProject } from '../support/opencode';
-import { OWNER, STRANGER, botMessages, useBench, useBridges, tempDir } from './bench';
+import {
+  OWNER,
+  STRANGER,
+  botMessages,
+  sessionOf,
+  tempDir,
+  useBench,
+  useBridges,
+  userTextsOf,
+} from './bench';
 
 const bench = useBench();
 const bridges = useBridges(bench);
@@ -43,11 +52,6 @@ function since(first: number): (pattern?: RegExp) => MessageView[] {
 
 function lastMessageId(): number {
   return bench.telegram.messages(OWNER.id).at(-1)?.messageId ?? 0;
-}
-
-async function sessionOf(stateDir: string): Promise<string> {
-  const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
-  return state.chats[String(OWNER.id)].sessionId as string;
 }
 
 const buttonsOf = (m: MessageView): Array<{ text: string; data: string }> =>
@@ -124,15 +128,6 @@ async function toolParts(sessionId: string, tool: string): Promise<ToolPart[]> {
     `/session/${sessionId}/message`,
   );
   return history.flatMap((m) => m.parts).filter((p) => p.type === 'tool' && p.tool === tool);
-}
-
-async function userTexts(sessionId: string): Promise<string[]> {
-  const history = await bench.opencode.json<
-    Array<{ info: { role: string }; parts: Array<{ type: string; text?: string }> }>
-  >(`/session/${sessionId}/message`);
-  return history
-    .filter((m) => m.info.role === 'user')
-    .flatMap((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.text ?? ''));
 }
 
 /** Sends a prompt and waits for the one prompt message the agent's request raises. */
@@ -510,7 +505,7 @@ describe('questions', { timeout: TEST_MS }, () => {
     await waitForText(mine, expectedReply(text, { answers: [['Blue']] }));
     await turnEnded(mine);
     expect((await settled(prompt)).text).toBe(`${prompt.text}\n\n✅ Answered: Blue, definitely`);
-    expect(await userTexts(sessionId)).toEqual([text]);
+    expect(await userTextsOf(bench, sessionId)).toEqual([text]);
     const [tool] = await toolParts(sessionId, 'question');
     expect(tool?.state?.status).toBe('completed');
     expect(tool?.state?.output).toContain('Blue, definitely');

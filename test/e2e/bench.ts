@@ -1,6 +1,6 @@
 // The end-to-end bench: a scripted model server, the real `opencode serve` pointed at it, the fake
 // Telegram Bot API server, and helpers to run the headless bridge against them.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,6 +75,33 @@ export async function untilConnected<B extends BridgeProcess>(bridge: B): Promis
   await bridge.waitForLine(/Connected to Telegram as @/);
   await bridge.waitForLine(/Connected to the OpenCode event stream/);
   return bridge;
+}
+
+/** The owner's private chat as a bridge's state file records it. */
+export async function chatStateOf(
+  stateDir: string,
+): Promise<{ sessionId?: string; directory: string } | undefined> {
+  const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8')) as {
+    chats: Record<string, { sessionId?: string; directory: string } | undefined>;
+  };
+  return state.chats[String(OWNER.id)];
+}
+
+/** The session the owner's private chat talks to, as the bridge's state file records it. */
+export async function sessionOf(stateDir: string): Promise<string> {
+  const id = (await chatStateOf(stateDir))?.sessionId;
+  if (!id) throw new Error('the chat has no session');
+  return id;
+}
+
+/** The text parts of the user messages OpenCode stored in a session, oldest first. */
+export async function userTextsOf(bench: Bench, sessionId: string): Promise<string[]> {
+  const history = await bench.opencode.json<
+    Array<{ info: { role: string }; parts: Array<{ type: string; text?: string }> }>
+  >(`/session/${sessionId}/message`);
+  return history
+    .filter((m) => m.info.role === 'user')
+    .flatMap((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.text ?? ''));
 }
 
 /** Bot messages in a chat whose text matches, e.g. the turn-finished notice. */

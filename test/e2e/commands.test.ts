@@ -2,13 +2,20 @@
 // the headless bridge run as `npm run bridge` does. Every test has its own bridge and state dir;
 // the chat, OpenCode and the model server are shared, so assertions only look at what came after
 // a mark.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessageView } from '../support/fake-telegram';
 import { makeGitProject } from '../support/opencode';
 import { EDIT_CONTENT, expectedReply, prompts } from '../support/model-server';
-import { OWNER, botMessages, useBench, useBridges } from './bench';
+import {
+  OWNER,
+  botMessages,
+  chatStateOf,
+  sessionOf,
+  useBench,
+  useBridges,
+  userTextsOf,
+} from './bench';
 
 interface StoredMessage {
   info: {
@@ -144,29 +151,8 @@ async function forgedButton(data: string): Promise<MessageView> {
   return waitForBot(since, /^forged$/u);
 }
 
-async function chatState(
-  stateDir: string,
-): Promise<{ sessionId?: string; directory: string } | undefined> {
-  const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8')) as {
-    chats: Record<string, { sessionId?: string; directory: string } | undefined>;
-  };
-  return state.chats[String(OWNER.id)];
-}
-
-async function sessionOf(stateDir: string): Promise<string> {
-  const id = (await chatState(stateDir))?.sessionId;
-  if (!id) throw new Error('the chat has no session');
-  return id;
-}
-
 function history(sessionId: string): Promise<StoredMessage[]> {
   return bench.opencode.json<StoredMessage[]>(`/session/${sessionId}/message`);
-}
-
-async function userTexts(sessionId: string): Promise<string[]> {
-  return (await history(sessionId))
-    .filter((m) => m.info.role === 'user')
-    .flatMap((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.text ?? ''));
 }
 
 /** Does what the TUI at the desk does: prompt a session through OpenCode's REST API. */
@@ -255,7 +241,7 @@ describe('/projects', () => {
       const forged = await forgedButton(data);
       expect(await pressData(forged, data)).toBe('This prompt is no longer valid.');
     }
-    expect([undefined, project]).toContain((await chatState(stateDir))?.directory);
+    expect([undefined, project]).toContain((await chatStateOf(stateDir))?.directory);
 
     since = mark();
     expect(await press(list, new RegExp(path.basename(extraB)))).toBe(
@@ -270,7 +256,7 @@ describe('/projects', () => {
       `📁 Now in ${extraB}. Send a message to start a new session here, or /sessions to continue one.`,
     );
     expect(chosen.replyMarkup).toBeUndefined();
-    expect((await chatState(stateDir))?.directory).toBe(extraB);
+    expect((await chatStateOf(stateDir))?.directory).toBe(extraB);
 
     since = mark();
     send('hello from the new folder');
@@ -279,7 +265,7 @@ describe('/projects', () => {
     const sessionId = await sessionOf(stateDir);
     const session = await bench.opencode.json<SessionInfo>(`/session/${sessionId}`);
     expect(session.directory).toBe(extraB);
-    expect(await userTexts(sessionId)).toEqual(['hello from the new folder']);
+    expect(await userTextsOf(bench, sessionId)).toEqual(['hello from the new folder']);
 
     // OpenCode now knows extraB as a project: a second /projects lists it once, ticked.
     since = mark();
@@ -333,7 +319,7 @@ describe('/sessions', () => {
     send('carry on from the phone');
     await waitForTurnEnd(since);
     expect(botSince(since).at(-2)!.text).toBe(expectedReply('carry on from the phone'));
-    expect(await userTexts(desk.id)).toEqual([deskText, 'carry on from the phone']);
+    expect(await userTextsOf(bench, desk.id)).toEqual([deskText, 'carry on from the phone']);
   });
 
   it('streams to the phone a turn started at the desk in the session the chat follows', async () => {
@@ -375,8 +361,8 @@ describe('/sessions', () => {
     since = mark();
     send('second message');
     await waitForTurnEnd(since);
-    expect(await userTexts(sessionId)).toEqual(['second message']);
-    expect(await userTexts(first)).toEqual(['first message']);
+    expect(await userTextsOf(bench, sessionId)).toEqual(['second message']);
+    expect(await userTextsOf(bench, first)).toEqual(['first message']);
   });
 });
 
@@ -610,6 +596,9 @@ describe('queueing', () => {
     const secondReply = botSince(since).find((m) => m.text === second)!;
     expect(secondReply.raw.reply_to_message?.message_id).toBe(queuedId);
     expect(botSince(since, /⚠️/u)).toEqual([]);
-    expect(await userTexts(await sessionOf(stateDir))).toEqual([first, 'and after that, this']);
+    expect(await userTextsOf(bench, await sessionOf(stateDir))).toEqual([
+      first,
+      'and after that, this',
+    ]);
   });
 });

@@ -1,7 +1,5 @@
 // Issue 2 end to end: the real OpenCode, the scripted model, the fake Bot API server and the
 // headless bridge run as `npm run bridge` does.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startBridge } from '../support/bridge-process';
 import { expectedReply, prompts } from '../support/model-server';
@@ -9,9 +7,11 @@ import {
   OWNER,
   STRANGER,
   botMessages,
+  sessionOf,
   useBench,
   useBridges,
   tempDir,
+  userTextsOf,
   waitForNotice,
 } from './bench';
 
@@ -76,14 +76,13 @@ describe('headless bridge, private chat', () => {
   });
 
   it('keeps the chat in the same OpenCode session across a restart, and stops promptly', async () => {
-    const { telegram, opencode } = bench;
+    const { telegram } = bench;
     const stateDir = await tempDir('bridge-state-');
     const first = await bridges.run({ stateDir });
     const noticesBefore = botMessages(telegram, OWNER.id, /^✅/u).length;
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'first message' });
     await waitForNotice(telegram, OWNER.id, noticesBefore + 1);
-    const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
-    const sessionId = state.chats[String(OWNER.id)].sessionId as string;
+    const sessionId = await sessionOf(stateDir);
 
     const stopped = await first.stop();
     bridges.forget(first);
@@ -93,13 +92,7 @@ describe('headless bridge, private chat', () => {
     await bridges.run({ stateDir });
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'second message' });
     await waitForNotice(telegram, OWNER.id, noticesBefore + 2);
-    const history = await opencode.json<
-      Array<{ info: { role: string }; parts: Array<{ type: string; text?: string }> }>
-    >(`/session/${sessionId}/message`);
-    const userTexts = history
-      .filter((m) => m.info.role === 'user')
-      .flatMap((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.text));
-    expect(userTexts).toEqual(['first message', 'second message']);
+    expect(await userTextsOf(bench, sessionId)).toEqual(['first message', 'second message']);
     expect(botMessages(telegram, OWNER.id).at(-2)!.text).toBe(expectedReply('second message'));
   });
 });

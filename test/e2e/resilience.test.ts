@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { expectedReply, prompts } from '../support/model-server';
-import { OWNER, botMessages, useBench, useBridges, tempDir } from './bench';
+import { OWNER, botMessages, sessionOf, tempDir, useBench, useBridges, userTextsOf } from './bench';
 
 const bench = useBench();
 const bridges = useBridges(bench);
@@ -13,20 +13,6 @@ const bridges = useBridges(bench);
 /** Messages the bot sent in the owner's chat after index `from`. */
 const since = (from: number) => botMessages(bench.telegram, OWNER.id).slice(from);
 const noticesSince = (from: number) => since(from).filter((m) => /^(✅|⚠️|⏹)/u.test(m.text ?? ''));
-
-async function userMessagesOf(sessionId: string): Promise<string[]> {
-  const history = await bench.opencode.json<
-    Array<{ info: { role: string }; parts: Array<{ type: string; text?: string }> }>
-  >(`/session/${sessionId}/message`);
-  return history
-    .filter((m) => m.info.role === 'user')
-    .flatMap((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.text ?? ''));
-}
-
-async function sessionOf(stateDir: string): Promise<string> {
-  const state = JSON.parse(await readFile(path.join(stateDir, 'state.json'), 'utf8'));
-  return state.chats[String(OWNER.id)].sessionId as string;
-}
 
 /** Waits until the live reply shows some of the streamed answer. */
 async function streamingStarted(from: number): Promise<void> {
@@ -71,7 +57,7 @@ describe('nothing lost', () => {
     expect(notice!.text).toMatch(/^✅ Done/u);
     // Neither lost nor repeated: OpenCode got the prompt once.
     expect(
-      (await userMessagesOf(await sessionOf(stateDir))).filter((t) => t === prompt),
+      (await userTextsOf(bench, await sessionOf(stateDir))).filter((t) => t === prompt),
     ).toHaveLength(1);
     expect(model.chatRequests().filter((r) => r.userText === prompt)).toHaveLength(1);
   });

@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialStatus, type BridgeStatus, type LogEntry } from '../../main/core/status';
+import { DEFAULT_SETTINGS } from '../../main/settings-store';
 import type { AppState, PublicSettings } from '../../preload/ipc-contract';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -27,15 +28,7 @@ const initialState: AppState = {
   restartNeeded: false,
 };
 
-const initialSettings: PublicSettings = {
-  allowedUserIds: [],
-  opencodeMode: 'launch',
-  opencodeUrl: '',
-  opencodePort: 4096,
-  opencodeBinary: '',
-  defaultProject: '',
-  editIntervalMs: 1000,
-};
+const initialSettings: PublicSettings = DEFAULT_SETTINGS;
 
 const runningStatus: BridgeStatus = {
   running: true,
