@@ -3,6 +3,7 @@
 // neither loses nor repeats a prompt. Failures are said once, in words a user can act on.
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Update } from 'grammy/types';
+import { describeNetworkError } from '../errors';
 import type { Logger } from '../log';
 import { ProblemReporter } from '../log';
 
@@ -170,7 +171,8 @@ export class TelegramPoller {
       };
     }
     if (error instanceof HttpError || error instanceof PollTimeout) {
-      const cause = error instanceof PollTimeout ? error.message : describeCause(error.error);
+      const cause =
+        error instanceof PollTimeout ? error.message : describeNetworkError(error.error);
       return {
         key: 'network',
         message: `Cannot reach Telegram at ${this.options.apiRoot} (${cause}); retrying with backoff.`,
@@ -199,14 +201,4 @@ export class TelegramPoller {
       );
     });
   }
-}
-
-function describeCause(error: unknown): string {
-  let current = error;
-  for (let i = 0; i < 5 && current instanceof Error; i++) {
-    const code = (current as NodeJS.ErrnoException).code;
-    if (code) return code === 'ECONNREFUSED' ? 'connection refused' : code;
-    current = current.cause;
-  }
-  return error instanceof Error ? error.message : String(error);
 }
