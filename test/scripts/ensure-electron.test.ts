@@ -1,6 +1,15 @@
 // `npm start` fetches the Electron binary once when `npm install` skipped it. Nothing here
-// downloads: the installer is a stub, or a stand-in install.js in a temporary electron folder.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// reaches the network: the installer is a stub, or electron's real one fetching from a local mirror.
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +23,10 @@ import {
   type EnsureElectronDeps,
   type InstallResult,
 } from '../../scripts/ensure-electron';
+import { platformBinaryPath, startFakeMirror, type FakeMirror } from './fake-electron-mirror';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const scriptPath = path.join(root, 'scripts', 'ensure-electron.ts');
 
 const base = { platform: 'darwin', skipDownload: false, electronVersion: '38.8.6' };
 
@@ -133,82 +146,110 @@ describe('installFailureReason', () => {
   });
 });
 
-// A temporary node_modules/electron: electron's real index.js and package.json, and a stand-in
-// install.js that either "downloads" (writes path.txt and the binary) or fails like the real one.
-describe('with electron’s own path resolution and a stand-in installer', () => {
+// Electron's real install.js (and @electron/get, extract-zip) in a temporary electron folder,
+// fetching from a local ELECTRON_MIRROR: the whole first-run path of `npm start`, offline.
+describe('with electron’s real installer and a local mirror', () => {
   const realElectron = path.dirname(
     createRequire(import.meta.url).resolve('electron/package.json'),
   );
+  const version = (
+    JSON.parse(readFileSync(path.join(realElectron, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   let dir = '';
-  afterEach(() => {
+  let mirror: FakeMirror | undefined;
+  afterEach(async () => {
+    await mirror?.close();
+    mirror = undefined;
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
-  function fakeElectron(installJs: string): string {
-    dir = mkdtempSync(path.join(tmpdir(), 'ensure-electron-'));
+  async function setUp(): Promise<{ electronDir: string; env: NodeJS.ProcessEnv }> {
+    mirror = await startFakeMirror(version);
+    dir = mkdtempSync(path.join(tmpdir(), 'ensure-electron-real-'));
     const electronDir = path.join(dir, 'electron');
     mkdirSync(electronDir);
-    copyFileSync(path.join(realElectron, 'index.js'), path.join(electronDir, 'index.js'));
-    copyFileSync(path.join(realElectron, 'package.json'), path.join(electronDir, 'package.json'));
-    writeFileSync(path.join(electronDir, 'install.js'), installJs);
-    return electronDir;
+    for (const file of ['index.js', 'install.js', 'package.json']) {
+      copyFileSync(path.join(realElectron, file), path.join(electronDir, file));
+    }
+    // The fake zip's checksum, where electron's own checksums.json would have the real one.
+    writeFileSync(
+      path.join(electronDir, 'checksums.json'),
+      JSON.stringify({ [mirror.fileName]: mirror.sha256 }),
+    );
+    const env = {
+      PATH: process.env['PATH'],
+      // install.js requires @electron/get and extract-zip: take the project's.
+      NODE_PATH: path.join(realElectron, '..'),
+      ELECTRON_MIRROR: mirror.url,
+      electron_config_cache: path.join(dir, 'cache'),
+    };
+    return { electronDir, env };
   }
 
-  const succeeds = `
-    const fs = require('fs'), path = require('path');
-    fs.mkdirSync(path.join(__dirname, 'dist'), { recursive: true });
-    fs.writeFileSync(path.join(__dirname, 'dist', 'electron'), '');
-    fs.writeFileSync(path.join(__dirname, 'path.txt'), 'electron');
-  `;
-  const fails = `
-    const err = new Error('getaddrinfo ENOTFOUND github.com');
-    err.name = 'RequestError';
-    console.error(err.stack);
-    process.exit(1);
-  `;
-
-  function shell(electronDir: string, lines: string[]): EnsureElectronDeps {
+  function shell(electronDir: string, env: NodeJS.ProcessEnv, lines: string[]) {
     return {
       resolveBinary: () => resolveElectronBinary(electronDir),
       exists: existsSync,
-      runInstaller: () => runElectronInstaller(electronDir, { PATH: process.env['PATH'] }),
-      say: (line) => lines.push(line),
-      platform: 'linux',
+      runInstaller: () => runElectronInstaller(electronDir, env),
+      say: (line: string) => lines.push(line),
+      platform: process.platform,
       env: {},
-      electronVersion: '38.8.6',
-    };
+      electronVersion: version,
+    } satisfies EnsureElectronDeps;
   }
 
-  it('no path.txt (what npm install leaves today): electron’s index.js throws, so missing', () => {
-    const electronDir = fakeElectron(succeeds);
+  it('missing: fetches the binary once, then electron’s index.js finds it', async () => {
+    const { electronDir, env } = await setUp();
+    // What npm install leaves when it skips the postinstall: no path.txt, no dist/.
     expect(resolveElectronBinary(electronDir)).toBeUndefined();
-  });
-
-  it('missing, then installed: the installer runs, electron . can start', async () => {
-    const electronDir = fakeElectron(succeeds);
     const lines: string[] = [];
-    expect(await ensureElectron(shell(electronDir, lines))).toBe(0);
+    expect(await ensureElectron(shell(electronDir, env, lines))).toBe(0);
+    expect(lines).toEqual([
+      `The Electron binary is not here yet: fetching Electron ${version} once with its own installer…`,
+    ]);
+    expect(mirror?.requests).toEqual([`/v${version}/${mirror?.fileName}`]);
+    expect(resolveElectronBinary(electronDir)).toBe(
+      path.join(electronDir, 'dist', platformBinaryPath(process.platform)),
+    );
+    // A second npm start fetches nothing.
+    expect(await ensureElectron(shell(electronDir, env, lines))).toBe(0);
+    expect(mirror?.requests).toHaveLength(1);
     expect(lines).toHaveLength(1);
-    expect(resolveElectronBinary(electronDir)).toBe(path.join(electronDir, 'dist', 'electron'));
   });
 
-  it('present: the installer does not run', async () => {
-    const electronDir = fakeElectron(`require('fs').writeFileSync(__dirname + '/ran', '')`);
-    mkdirSync(path.join(electronDir, 'dist'));
-    writeFileSync(path.join(electronDir, 'dist', 'electron'), '');
-    writeFileSync(path.join(electronDir, 'path.txt'), 'electron');
-    const lines: string[] = [];
-    expect(await ensureElectron(shell(electronDir, lines))).toBe(0);
-    expect(lines).toEqual([]);
-    expect(existsSync(path.join(electronDir, 'ran'))).toBe(false);
-  });
-
-  it('download fails: one line with the reason, no stack frames, exit 1', async () => {
-    const electronDir = fakeElectron(fails);
-    const lines: string[] = [];
-    expect(await ensureElectron(shell(electronDir, lines))).toBe(1);
+  it('download impossible (mirror refuses): the terminal shows two lines, no stack, exit 1', async () => {
+    const { electronDir, env } = await setUp();
+    await mirror?.close();
+    mirror = undefined;
+    // In a child process, so that whatever reaches its stderr (installer's included) is seen.
+    const code = `
+      import { ensureElectron, resolveElectronBinary, runElectronInstaller } from ${JSON.stringify(scriptPath)};
+      const dir = ${JSON.stringify(electronDir)};
+      process.exitCode = await ensureElectron({
+        resolveBinary: () => resolveElectronBinary(dir),
+        exists: (await import('node:fs')).existsSync,
+        runInstaller: () => runElectronInstaller(dir, ${JSON.stringify(env)}),
+        say: (line) => console.error(line),
+        platform: process.platform,
+        env: {},
+        electronVersion: ${JSON.stringify(version)},
+      });`;
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', code],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain('(RequestError: getaddrinfo ENOTFOUND github.com)');
-    expect(lines.join('\n')).not.toMatch(/\n\s+at /);
+    expect(lines[1]).toMatch(
+      /^Could not download the Electron binary \(RequestError: connect ECONNREFUSED 127\.0\.0\.1:\d+\): npm start needs it once; check the network or set ELECTRON_MIRROR\.$/,
+    );
+    expect(resolveElectronBinary(electronDir)).toBeUndefined();
   });
 });
