@@ -93,10 +93,16 @@ function renderShortened(
   selected: readonly string[],
 ): string {
   const question = request.questions[index]!;
+  let marked = false;
+  const show = (text: string, keepLineBreaks: boolean) => {
+    const shown = showInvisible(text, { keepLineBreaks });
+    marked ||= shown.marked;
+    return shown;
+  };
   const body = [
-    showInvisible(question.question).text,
+    show(question.question, true).text,
     '',
-    ...question.options.map((o, i) => optionLine(o, i, oneLine)),
+    ...question.options.map((o, i) => optionLine(o, i, (t) => show(t, false))),
   ].join('\n');
   // Chosen options by number: their labels may be what made the question too long.
   const chosen = selected
@@ -107,6 +113,7 @@ function renderShortened(
     [
       title(request, index, question),
       escapeHtml(shown),
+      ...(marked ? ['', MARKS_NOTE] : []),
       '',
       `⚠️ <b>This question is too long to show here</b>: the full question and every option are in the attached file ${QUESTION_FILE}.`,
       ...hints(question, chosen),
@@ -129,7 +136,7 @@ export function questionFiles(request: QuestionRequest): PromptFile[] {
   const text = request.questions
     .map((q, i) =>
       [
-        `Question ${i + 1} of ${count}: ${q.header}`,
+        `Question ${i + 1} of ${count}: ${q.header || 'The agent asks'}`,
         q.question,
         '',
         'Options:',
