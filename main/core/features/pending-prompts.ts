@@ -9,9 +9,17 @@ import type { Session } from '../opencode/types';
 import type { PromptRecord } from '../state-store';
 import type { Place } from '../telegram/messenger';
 
+/** The exact text of a prompt too long for one message, sent as a .txt document with it. */
+export interface PromptFile {
+  name: string;
+  text: string;
+  captionHtml: string;
+}
+
 export interface PromptContent {
   html: string;
   keyboard: InlineKeyboardMarkup;
+  files?: readonly PromptFile[] | undefined;
   extra?: Partial<PromptRecord>;
 }
 
@@ -88,12 +96,25 @@ export class PendingPrompts {
       chatId: place.chatId,
       payload: directory ? { requestId, directory } : { requestId },
     });
-    const { html, keyboard, extra } = build(token, directory);
+    const { html, keyboard, files = [], extra } = build(token, directory);
     try {
-      const message = await context.messenger.send(place, html, {
-        priority: 'prompt',
-        keyboard,
-      });
+      // The files go in the same outbox job, right before the buttons message, which replies to
+      // them: nothing can come between them. Not the buttons as the document's caption: a caption
+      // holds 1,024 characters (too few for the prompt's other lines), and the prompt is later
+      // edited as text (editMessageText) to show the outcome.
+      const message =
+        files.length === 0
+          ? await context.messenger.send(place, html, { priority: 'prompt', keyboard })
+          : await context.messenger.sendAfterDocuments(
+              place,
+              files.map((f) => ({
+                bytes: Buffer.from(f.text, 'utf8'),
+                filename: f.name,
+                captionHtml: f.captionHtml,
+              })),
+              html,
+              { priority: 'prompt', keyboard },
+            );
       const record: PromptRecord = {
         kind: this.kind,
         requestId,
@@ -106,7 +127,11 @@ export class PendingPrompts {
         ...extra,
       };
       await context.store.update((state) => void (state.prompts[requestId] = record));
-      context.logger('bridge').info(`Asked chat ${place.chatId} about ${this.kind} ${requestId}`);
+      const attached =
+        files.length > 0 ? ` (full text attached: ${files.map((f) => f.name).join(', ')})` : '';
+      context
+        .logger('bridge')
+        .info(`Asked chat ${place.chatId} about ${this.kind} ${requestId}${attached}`);
       context.statusChanged();
       return record;
     } catch (error) {

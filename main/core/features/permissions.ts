@@ -9,6 +9,9 @@ import { callbackData, type ButtonPress } from '../interaction/buttons';
 import type { PermissionReply, PermissionRequest } from '../opencode/types';
 import { escapeHtml } from '../telegram/format';
 import { PendingPrompts } from './pending-prompts';
+import { describePermission } from './permission-view';
+
+export { describePermission } from './permission-view';
 
 const REPLIES: Record<string, PermissionReply> = { o: 'once', a: 'always', r: 'reject' };
 
@@ -25,7 +28,7 @@ export function permissionsFeature(context: BridgeContext): Feature {
 
   const show = (request: PermissionRequest): void => {
     void prompts.show(request.id, request.sessionID, (token, directory) => ({
-      html: describePermission(request, directory),
+      ...describePermission(request, directory),
       keyboard: permissionKeyboard(token),
     }));
   };
@@ -98,45 +101,4 @@ export function permissionKeyboard(token: string): InlineKeyboardMarkup {
       ],
     ],
   };
-}
-
-const VERBS: Record<string, string> = {
-  bash: 'run a command',
-  edit: 'change files',
-  write: 'write files',
-  read: 'read files',
-  webfetch: 'fetch a web page',
-  websearch: 'search the web',
-  external_directory: 'work outside the project',
-  task: 'start a sub-agent',
-  doom_loop: 'keep repeating the same call',
-};
-
-/** What the agent wants, in words: the tool, the command or paths, and the project. */
-export function describePermission(
-  request: PermissionRequest,
-  directory: string | undefined,
-): string {
-  const verb = VERBS[request.permission] ?? `use ${request.permission}`;
-  const lines = [`🔐 <b>The agent wants to ${escapeHtml(verb)}</b>`];
-  const command =
-    typeof request.metadata?.['command'] === 'string' ? request.metadata['command'] : undefined;
-  const targets = command ? [command] : request.patterns;
-  if (targets.length > 0) {
-    const shown = targets.slice(0, 10).join('\n');
-    lines.push(
-      `<pre>${escapeHtml(shown.length > 1500 ? `${shown.slice(0, 1500)}…` : shown)}</pre>`,
-    );
-  }
-  if (directory) lines.push(`in <code>${escapeHtml(directory)}</code>`);
-  if (
-    request.always &&
-    request.always.length > 0 &&
-    !(request.always.length === 1 && request.always[0] === '*')
-  ) {
-    lines.push(
-      `<i>Always allows: ${escapeHtml(request.always.join(', '))} until OpenCode restarts.</i>`,
-    );
-  }
-  return lines.join('\n');
 }

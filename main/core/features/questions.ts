@@ -2,21 +2,18 @@
 // Done button where several may be chosen), a typed answer where custom answers are allowed, and
 // Skip to decline. All answers go back in one `POST /question/:id/reply`.
 import type { Context } from 'grammy';
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { BridgeContext, Feature } from '../context';
 import { OpencodeHttpError, toError } from '../errors';
-import { callbackData, type ButtonPress } from '../interaction/buttons';
+import type { ButtonPress } from '../interaction/buttons';
 import type { QuestionRequest } from '../opencode/types';
 import type { PromptRecord } from '../state-store';
 import { escapeHtml } from '../telegram/format';
 import type { Place } from '../telegram/messenger';
 import { NO_LONGER_VALID } from './permissions';
 import { PendingPrompts } from './pending-prompts';
+import { questionFiles, questionKeyboard, renderQuestion } from './question-view';
 
-type Question = QuestionRequest['questions'][number];
-
-/** Longer option labels are clipped on their buttons (the full text is in the message). */
-const MAX_LABEL = 60;
+export { questionKeyboard, renderQuestion } from './question-view';
 
 export function questionsFeature(context: BridgeContext): Feature {
   const prompts = new PendingPrompts(context, 'question');
@@ -28,6 +25,7 @@ export function questionsFeature(context: BridgeContext): Feature {
     void prompts.show(request.id, request.sessionID, (token) => ({
       html: renderQuestion(request, 0, []),
       keyboard: questionKeyboard(token, request, 0, []),
+      files: questionFiles(request),
       extra: { answers: [], current: 0 },
     }));
   };
@@ -212,58 +210,4 @@ export function questionsFeature(context: BridgeContext): Feature {
       return true;
     },
   };
-}
-
-export function renderQuestion(
-  request: QuestionRequest,
-  index: number,
-  selected: readonly string[],
-): string {
-  const question = request.questions[index];
-  if (!question) return '';
-  const lines = [`❓ <b>${escapeHtml(question.header || 'The agent asks')}</b>`];
-  if (request.questions.length > 1)
-    lines[0] += ` <i>(${index + 1} of ${request.questions.length})</i>`;
-  lines.push(escapeHtml(question.question));
-  const described = question.options.filter((o) => o.description);
-  if (described.length > 0) {
-    lines.push(
-      '',
-      ...question.options.map(
-        (o) =>
-          `• <b>${escapeHtml(o.label)}</b>${o.description ? ` — ${escapeHtml(o.description)}` : ''}`,
-      ),
-    );
-  }
-  const hints: string[] = [];
-  if (question.multiple) hints.push('Choose any, then Done.');
-  if (question.custom !== false) hints.push('Or type your own answer.');
-  if (selected.length > 0) hints.push(`Chosen: ${escapeHtml(selected.join(', '))}`);
-  if (hints.length > 0) lines.push('', `<i>${hints.join(' ')}</i>`);
-  return lines.join('\n');
-}
-
-export function questionKeyboard(
-  token: string,
-  request: QuestionRequest,
-  index: number,
-  selected: readonly string[],
-): InlineKeyboardMarkup {
-  const question: Question | undefined = request.questions[index];
-  const rows: InlineKeyboardButton[][] = (question?.options ?? []).map((option, i) => [
-    {
-      text: `${question?.multiple && selected.includes(option.label) ? '☑️ ' : ''}${clip(option.label)}`,
-      callback_data: callbackData(token, `${index}.${i}`),
-    },
-  ]);
-  const last: InlineKeyboardButton[] = [];
-  if (question?.multiple)
-    last.push({ text: '✔️ Done', callback_data: callbackData(token, `${index}.d`) });
-  last.push({ text: '⏭ Skip', callback_data: callbackData(token, `${index}.s`) });
-  rows.push(last);
-  return { inline_keyboard: rows };
-}
-
-function clip(label: string): string {
-  return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
 }

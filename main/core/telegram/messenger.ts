@@ -35,24 +35,7 @@ export class Messenger {
       chatId: place.chatId,
       countsTowardChat: true,
       priority: options.priority,
-      run: () =>
-        this.withPlainFallback(html, (text, parseMode) =>
-          this.api.sendMessage(place.chatId, text, {
-            ...(parseMode ? { parse_mode: parseMode } : {}),
-            ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
-            ...(options.replyToMessageId === undefined
-              ? {}
-              : {
-                  reply_parameters: {
-                    message_id: options.replyToMessageId,
-                    allow_sending_without_reply: true,
-                  },
-                }),
-            ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
-            ...(options.silent ? { disable_notification: true } : {}),
-            link_preview_options: { is_disabled: true },
-          }),
-        ),
+      run: () => this.sendMessageNow(place, html, options),
     });
   }
 
@@ -88,6 +71,47 @@ export class Messenger {
           if (isNotModified(error)) return;
           throw error;
         }
+      },
+    });
+  }
+
+  /**
+   * A message sent right after the documents it refers to, in one outbox job, so nothing else the
+   * bridge sends can come between them; the message replies to the first document. A retry (429,
+   * network) resends only what did not go out yet.
+   */
+  sendAfterDocuments(
+    place: Place,
+    documents: ReadonlyArray<{ bytes: Buffer; filename: string; captionHtml?: string }>,
+    html: string,
+    options: SendOptions,
+  ): Promise<Message.TextMessage> {
+    const sent: Message.DocumentMessage[] = [];
+    return this.outbox.enqueue({
+      key: `send:${++uniqueJobId}`,
+      chatId: place.chatId,
+      countsTowardChat: true,
+      priority: options.priority,
+      run: async () => {
+        for (const document of documents.slice(sent.length)) {
+          sent.push(
+            await this.api.sendDocument(
+              place.chatId,
+              new InputFile(document.bytes, document.filename),
+              {
+                ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
+                ...(document.captionHtml
+                  ? { caption: document.captionHtml, parse_mode: 'HTML' as const }
+                  : {}),
+                ...(options.silent ? { disable_notification: true } : {}),
+              },
+            ),
+          );
+        }
+        return this.sendMessageNow(place, html, {
+          ...options,
+          replyToMessageId: sent[0]?.message_id ?? options.replyToMessageId,
+        });
       },
     });
   }
@@ -145,6 +169,30 @@ export class Messenger {
         () => undefined,
         (error: unknown) => this.log.debug(`typing indicator failed: ${(error as Error).message}`),
       );
+  }
+
+  private sendMessageNow(
+    place: Place,
+    html: string,
+    options: SendOptions,
+  ): Promise<Message.TextMessage> {
+    return this.withPlainFallback(html, (text, parseMode) =>
+      this.api.sendMessage(place.chatId, text, {
+        ...(parseMode ? { parse_mode: parseMode } : {}),
+        ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
+        ...(options.replyToMessageId === undefined
+          ? {}
+          : {
+              reply_parameters: {
+                message_id: options.replyToMessageId,
+                allow_sending_without_reply: true,
+              },
+            }),
+        ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
+        ...(options.silent ? { disable_notification: true } : {}),
+        link_preview_options: { is_disabled: true },
+      }),
+    );
   }
 
   private async withPlainFallback<T>(
