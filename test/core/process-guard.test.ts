@@ -1,11 +1,12 @@
-import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogHub } from '../../main/core/log';
 import type { LogEntry } from '../../main/core/status';
 import { installProcessGuard } from '../../main/process-guard';
+import { startBridge } from '../support/bridge-process';
 
 const SECRET = `secret-${Math.random().toString(36).slice(2)}`;
 
@@ -69,24 +70,39 @@ describe('process guard', () => {
     expect(hung.exit).toHaveBeenCalledWith(1);
   });
 
-  it('a real process with the guard survives a rejection nobody handles', async () => {
-    const script = `
-      import { createLogHub, formatLogLine } from './main/core/log.ts';
-      import { installProcessGuard } from './main/process-guard.ts';
-      const hub = createLogHub();
-      hub.addSink((e) => process.stdout.write(formatLogLine(e) + '\\n'));
-      installProcessGuard({ process, log: hub.logger('bridge'), stop: async () => {}, exit: process.exit });
-      void Promise.reject(new Error('nobody caught me'));
-      setTimeout(() => { console.log('still running'); process.exit(0); }, 50);
-    `;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      { cwd: path.resolve(import.meta.dirname, '../..') },
+  it('the headless bridge logs a rejection nobody handled and keeps running', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'guard-test-'));
+    // Loaded before the bridge: once the bridge has started, a promise somewhere rejects unhandled.
+    const preload = path.join(dir, 'reject-after-start.mjs');
+    await writeFile(
+      preload,
+      `const write = process.stdout.write.bind(process.stdout);
+      let fired = false;
+      process.stdout.write = (chunk, ...rest) => {
+        if (!fired && String(chunk).includes('State in')) {
+          fired = true;
+          setImmediate(() => Promise.reject(new Error('nobody caught me')));
+        }
+        return write(chunk, ...rest);
+      };`,
     );
-    expect(stdout).toContain(
-      'Unhandled rejection (the bridge keeps running): Error: nobody caught me',
-    );
-    expect(stdout).toContain('still running');
+    const bridge = startBridge({
+      NODE_OPTIONS: `--import=${preload}`,
+      TELEGRAM_BOT_TOKEN: `${Date.now()}:test-only`,
+      TELEGRAM_ALLOWED_USERS: '1',
+      // Nothing listens on either: the test is about the process, not about talking.
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:1',
+      OPENCODE_URL: 'http://127.0.0.1:1',
+      OPENCODE_SERVER_PASSWORD: 'test-only-password',
+      BRIDGE_STATE_DIR: path.join(dir, 'state'),
+    });
+    try {
+      const line = await bridge.waitForLine(/Unhandled rejection/);
+      expect(line).toContain('(the bridge keeps running): Error: nobody caught me ⏎ at ');
+      expect((await bridge.stop()).code).toBe(0);
+      expect(bridge.lines.at(-1)).toContain('Bridge stopped.');
+    } finally {
+      await bridge.kill9();
+    }
   });
 });
