@@ -5,6 +5,7 @@ import { createBridge } from './core/bridge';
 import { settingsFromEnv } from './core/config';
 import { ConfigError } from './core/errors';
 import { createLogHub, formatLogLine } from './core/log';
+import { installProcessGuard } from './process-guard';
 
 const STOP_TIMEOUT_MS = 8_000;
 
@@ -31,23 +32,38 @@ async function main(): Promise<void> {
   // Unbuffered: one write per line, so a supervisor or a pipe sees each line as it happens.
   hub.addSink((entry) => process.stdout.write(`${formatLogLine(entry)}\n`));
   const bridge = createBridge(settings, { logHub: hub });
+  const log = hub.logger('bridge');
 
   let stopping = false;
+  /** Stops the bridge (at most STOP_TIMEOUT_MS) and exits with `code`; once, whoever asks. */
+  const stopAndExit = (code: number): Promise<void> => {
+    if (stopping) return Promise.resolve();
+    stopping = true;
+    const force = setTimeout(() => process.exit(code === 0 ? 1 : code), STOP_TIMEOUT_MS);
+    force.unref();
+    return bridge
+      .stop()
+      .catch((error: unknown) => log.error(`Stopping failed: ${(error as Error).message}`))
+      .finally(() => process.exit(code));
+  };
   const shutdown = (signal: string): void => {
     if (stopping) return;
-    stopping = true;
-    hub.logger('bridge').info(`${signal} received; stopping.`);
-    const force = setTimeout(() => process.exit(1), STOP_TIMEOUT_MS);
-    force.unref();
-    void bridge.stop().then(() => process.exit(0));
+    log.info(`${signal} received; stopping.`);
+    void stopAndExit(0);
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  installProcessGuard({
+    process,
+    log,
+    stop: () => stopAndExit(1),
+    exit: (code) => process.exit(code),
+  });
 
   bridge.onStatus((status) => {
     if (status.telegram.kind === 'error' && status.telegram.fatal) {
       // A rejected token cannot recover by itself: exit so a supervisor shows the failure.
-      void bridge.stop().then(() => process.exit(3));
+      void stopAndExit(3);
     }
   });
   await bridge.start();

@@ -92,6 +92,11 @@ export function StatusView({
           Settings changed; stop and start the bridge to apply them.
         </div>
       )}
+      {status.notice && (
+        <div className="notice" role="note">
+          {status.notice}
+        </div>
+      )}
       <section className="card" aria-label="Connections">
         <Row label="Telegram" {...tg} />
         <Row label="OpenCode" {...oc} detail={ocUrl} />

@@ -86,7 +86,7 @@ export class Bridge implements BridgeHost {
     this.log = this.hub.logger('bridge');
     this.fetchImpl = deps.fetch ?? (undiciFetch as unknown as FetchLike);
     this.now = deps.now ?? Date.now;
-    this.store = StateStore.inDir(settings.stateDir);
+    this.store = StateStore.inDir(settings.stateDir, { log: this.hub.logger('state') });
   }
 
   status(): BridgeStatus {
@@ -112,6 +112,7 @@ export class Bridge implements BridgeHost {
     this.running = true;
     const s = this.settings;
     await this.store.load();
+    this.setStatus({ notice: this.store.notice });
     this.log.info(
       `State in ${this.store.path}; ${Object.keys(this.store.current.chats).length} chat(s) known.`,
     );

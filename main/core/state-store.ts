@@ -1,8 +1,13 @@
 // The bridge's memory across restarts: which chat talks to which session, and where Telegram
-// polling stopped. Written atomically (temp file, fsync, rename) so a crash mid-write leaves the
-// last good state; writes are serialized and coalesced so the newest state always lands last.
+// polling stopped. Written atomically (a temp file of its own, fsync, rename) so a crash mid-write
+// leaves the last good state; writes are serialized and coalesced so the newest state always lands
+// last. The folder and files are private to the user: they hold prompts, paths and session ids.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { Logger } from './log';
+import { ProblemReporter } from './log';
+import { describeFsError, makePrivateDir, moveAside, writeAtomically } from './state-file';
+import { parseState, StateShapeError } from './state-shape';
 
 export interface ModelChoice {
   providerID: string;
@@ -99,32 +104,83 @@ export function chatKey(chatId: number, threadId?: number): string {
   return threadId === undefined ? String(chatId) : `${chatId}:${threadId}`;
 }
 
+export interface StateStoreOptions {
+  /** Where the store says that the state was damaged, or could not be saved. */
+  log?: Logger | undefined;
+  now?: () => number;
+}
+
+const silent: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silent,
+};
+
+/**
+ * Failures to save never reach callers: `update()` and `settled()` always resolve. A failed write
+ * is logged once (until a write succeeds again) and the next change writes the whole state, so
+ * nothing is lost while the disk recovers. Callers thus never need a `catch`, and a full disk for
+ * a moment cannot stop polling or end the process.
+ */
 export class StateStore {
   private state: PersistedState = emptyState();
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly writeProblem: ProblemReporter;
+  private startNotice: string | undefined;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    options: StateStoreOptions = {},
+  ) {
+    this.log = options.log ?? silent;
+    this.now = options.now ?? Date.now;
+    this.writeProblem = new ProblemReporter(this.log);
+  }
 
-  static inDir(dir: string): StateStore {
-    return new StateStore(path.join(dir, 'state.json'));
+  static inDir(dir: string, options: StateStoreOptions = {}): StateStore {
+    return new StateStore(path.join(dir, 'state.json'), options);
   }
 
   get path(): string {
     return this.file;
   }
 
+  /** Set when load() found a damaged file and started fresh: what the user should be told. */
+  get notice(): string | undefined {
+    return this.startNotice;
+  }
+
+  /**
+   * Reads the state. A damaged file (not JSON, or JSON of the wrong shape) is moved aside and the
+   * bridge starts fresh, saying so in `notice` and the log; only an unreadable file is an error.
+   */
   async load(): Promise<PersistedState> {
+    this.startNotice = undefined;
+    await makePrivateDir(path.dirname(this.file), this.log);
+    let text: string;
     try {
-      const parsed = JSON.parse(await fs.readFile(this.file, 'utf8')) as Partial<PersistedState>;
-      this.state = { ...emptyState(), ...parsed, version: 1 };
+      text = await fs.readFile(this.file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
         throw new Error(
-          `Cannot read the bridge state at ${this.file}: ${(error as Error).message}. ` +
+          `Cannot read the bridge state at ${this.file}: ${describeFsError(error)}. ` +
             `Fix or remove the file.`,
         );
       }
+      this.state = emptyState();
+      return this.state;
+    }
+    try {
+      this.state = parseState(JSON.parse(text));
+    } catch (error) {
+      // Never the parser's message for bad JSON: V8 quotes the file, which may hold a command.
+      const reason = error instanceof StateShapeError ? error.message : 'not valid JSON';
+      await this.startFresh(reason);
       this.state = emptyState();
     }
     return this.state;
@@ -134,32 +190,62 @@ export class StateStore {
     return this.state;
   }
 
-  /** Applies a change and persists it; resolves when this change is on disk. */
+  /**
+   * Applies a change and persists it. Resolves once a write holding this change was attempted;
+   * never rejects (see the class comment).
+   */
   update(change: (draft: PersistedState) => void): Promise<void> {
     change(this.state);
     this.dirty = true;
+    return this.scheduleWrite();
+  }
+
+  /**
+   * Resolves when every change so far is on disk or its write failed; after a failed write it
+   * tries once more (a stopping bridge gets a last chance to save). Never rejects.
+   */
+  async settled(): Promise<void> {
+    await this.writing;
+    if (this.dirty) await this.scheduleWrite();
+  }
+
+  private scheduleWrite(): Promise<void> {
     this.writing = this.writing.then(() => this.flush());
     return this.writing;
   }
 
-  /** Resolves when every change so far is on disk. */
-  async settled(): Promise<void> {
-    await this.writing;
-  }
-
+  /** Never rejects: the chain of writes must stay usable after a failure. */
   private async flush(): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;
-    const json = JSON.stringify(this.state, null, 2);
-    await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    const handle = await fs.open(temp, 'w', 0o600);
     try {
-      await handle.writeFile(json);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await writeAtomically(this.file, JSON.stringify(this.state, null, 2));
+      this.writeProblem.resolved('State saved again.');
+    } catch (error) {
+      this.dirty = true;
+      this.writeProblem.problem(
+        'write',
+        `Could not save the bridge's state to ${this.file} (${describeFsError(error)}); ` +
+          `will try again with the next change.`,
+      );
     }
-    await fs.rename(temp, this.file);
+  }
+
+  /** Keeps the damaged file for a look later and starts from an empty state. */
+  private async startFresh(reason: string): Promise<void> {
+    const time = new Date(this.now()).toISOString().replace(/:/g, '');
+    let aside: string;
+    try {
+      aside = await moveAside(this.file, `broken-${time}`);
+    } catch (error) {
+      throw new Error(
+        `The bridge state at ${this.file} is damaged (${reason}) and could not be moved aside ` +
+          `(${describeFsError(error)}). Fix or remove the file.`,
+      );
+    }
+    this.startNotice =
+      `The saved state was damaged (${reason}); it was moved to ${aside} and the bridge ` +
+      `started fresh: chats are no longer linked to their sessions.`;
+    this.log.warn(this.startNotice);
   }
 }

@@ -40,6 +40,8 @@ export interface BridgeStatus {
   telegram: TelegramState;
   opencode: OpencodeState;
   sessions: FollowedSession[];
+  /** Something the user should know that is not an error, e.g. the saved state was reset. */
+  notice?: string | undefined;
 }
 
 export const initialStatus: BridgeStatus = {

@@ -102,7 +102,9 @@ export function topicsFeature(context: BridgeContext): Feature {
 
     onEvent(event, sessionId) {
       if (event.type === 'session.updated' && sessionId && event.properties.info.title) {
-        void rename(sessionId, event.properties.info.title);
+        rename(sessionId, event.properties.info.title).catch((error: unknown) =>
+          context.logger('bridge').error(`Renaming a topic failed: ${toError(error).message}`),
+        );
       }
     },
   };

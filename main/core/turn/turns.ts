@@ -1,6 +1,7 @@
 // Routes OpenCode's events to the turns the phone is watching: one LiveTurn per busy session that
 // a chat follows, whether the turn was started from the phone or from the TUI at the desk.
 import type { ChatDirectory } from '../chats';
+import { toError } from '../errors';
 import type { InFlightTurn, StateStore } from '../state-store';
 import type { Logger } from '../log';
 import type { OpencodeClient } from '../opencode/client';
@@ -90,6 +91,7 @@ export class TurnRegistry {
           startedAt,
           replyTo,
         };
+        // The store reports its own write failures and never rejects: nothing to catch here.
         void store.update((state) => void (state.turns[sessionId] = record));
       },
     });
@@ -184,7 +186,10 @@ export class TurnRegistry {
     for (const sessionId of busySessions) {
       if (this.turns.has(sessionId)) continue;
       const [place] = this.deps.chats.placesOf(sessionId);
-      if (place) void this.follow(sessionId, place);
+      if (place)
+        this.follow(sessionId, place).catch((error: unknown) =>
+          this.deps.log.error(`Following session ${sessionId} failed: ${toError(error).message}`),
+        );
     }
   }
 
@@ -222,12 +227,12 @@ export class TurnRegistry {
       await this.start(sessionId, place, startedAt, { userMessageId }).catchUp();
   }
 
-  /** Ends a turn; resolves once its answer and notice are delivered. */
+  /** Ends a turn; resolves once its answer and notice are delivered. Never rejects. */
   private finish(turn: LiveTurn): Promise<void> {
     if (this.turns.get(turn.sessionId) !== turn) return Promise.resolve();
     this.turns.delete(turn.sessionId);
     this.deps.onChange();
-    return turn.finish().then(async () => {
+    const delivered = turn.finish().then(async () => {
       // Only this turn's record: the session's next turn may have recorded its own meanwhile.
       await this.deps.store.update((state) => {
         if (state.turns[turn.sessionId]?.messageId === turn.replyMessageId)
@@ -235,6 +240,12 @@ export class TurnRegistry {
       });
       this.deps.log.info(`Turn in session ${turn.sessionId} delivered.`);
     });
+    // Callers fire and forget: a failure is said here, never left unhandled.
+    return delivered.catch((error: unknown) =>
+      this.deps.log.error(
+        `Finishing the turn in ${turn.sessionId} failed: ${toError(error).message}`,
+      ),
+    );
   }
 
   sessions(): string[] {
