@@ -9,6 +9,11 @@ import { installProcessGuard } from './process-guard';
 
 const STOP_TIMEOUT_MS = 8_000;
 
+// Module-wide so that even a crash message goes through the same redaction as the log lines.
+const hub = createLogHub({
+  minLevel: process.env['BRIDGE_LOG_LEVEL'] === 'debug' ? 'debug' : 'info',
+});
+
 async function main(): Promise<void> {
   let settings;
   try {
@@ -26,9 +31,6 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const hub = createLogHub({
-    minLevel: process.env['BRIDGE_LOG_LEVEL'] === 'debug' ? 'debug' : 'info',
-  });
   // Unbuffered: one write per line, so a supervisor or a pipe sees each line as it happens.
   hub.addSink((entry) => process.stdout.write(`${formatLogLine(entry)}\n`));
   const bridge = createBridge(settings, { logHub: hub });
@@ -70,6 +72,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`opencode-bridge: ${(error as Error).message}\n`);
+  process.stderr.write(`opencode-bridge: ${hub.redact(String((error as Error).message))}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 // The app's log: a capped ring buffer the Logs tab reads and subscribes to. Bridge lines and the
 // app's own lines meet here; every message is redacted against the secrets seen this session.
+import { createSecretRegistry } from './core/redact';
 import type { LogEntry, LogLevel } from './core/status';
 
 export interface AppLogger {
@@ -21,7 +22,6 @@ export interface LogBuffer {
 }
 
 export const LOG_CAPACITY = 500;
-const MIN_SECRET_LENGTH = 4;
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export function atLeast(level: LogLevel, min: LogLevel): boolean {
@@ -40,13 +40,9 @@ export function createLogBuffer(
   const now = options.now ?? Date.now;
   const lines: LogEntry[] = [];
   const listeners = new Set<(entry: LogEntry) => void>();
-  const secrets = new Set<string>();
-
-  const redact = (text: string): string => {
-    let out = text;
-    for (const secret of secrets) out = out.split(secret).join('[redacted]');
-    return out;
-  };
+  // The same registry as the core's, so the app's own lines hide the same forms of a secret.
+  const secrets = createSecretRegistry();
+  const redact = (text: string): string => secrets.redact(text);
 
   const push = (entry: LogEntry): void => {
     const clean: LogEntry = { ...entry, message: redact(entry.message) };
@@ -69,9 +65,7 @@ export function createLogBuffer(
           push({ time: now(), level, scope, message });
       return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
     },
-    addSecret(secret) {
-      if (secret.length >= MIN_SECRET_LENGTH) secrets.add(secret);
-    },
+    addSecret: (secret) => secrets.add(secret),
     redact,
   };
 }

@@ -1,5 +1,6 @@
 // Hand-written validators shared by the window (to explain a bad field where it is typed) and the
 // main process (which trusts nothing that crosses IPC). Pure, no electron import.
+import { cleartextAttachProblem } from '../main/core/attach-url';
 import type { LogLevel } from '../main/core/status';
 import type { OpencodeMode, PublicSettings, SecretName, SetSecretRequest } from './ipc-contract';
 
@@ -69,7 +70,10 @@ export function checkEditInterval(ms: unknown): Checked<number> {
   return { ok: true, value: ms };
 }
 
-/** An http(s) URL without credentials (the password is a separate secret). Empty is allowed. */
+/**
+ * An http(s) URL without credentials (the password is a separate secret), https or loopback (the
+ * password must not travel in clear). Empty is allowed.
+ */
 export function checkOpencodeUrl(url: unknown): Checked<string> {
   if (typeof url !== 'string' || url.length > MAX_TEXT) {
     return { ok: false, error: 'URL must be text.' };
@@ -88,6 +92,8 @@ export function checkOpencodeUrl(url: unknown): Checked<string> {
   if (parsed.username !== '' || parsed.password !== '') {
     return { ok: false, error: 'Leave the password out of the URL; save it as the password.' };
   }
+  const problem = cleartextAttachProblem(parsed);
+  if (problem) return { ok: false, error: problem };
   return { ok: true, value: trimmed.replace(/\/+$/, '') };
 }
 

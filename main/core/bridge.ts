@@ -27,6 +27,7 @@ import { createLogHub } from './log';
 import { OpencodeClient, type FetchLike } from './opencode/client';
 import { EventStream } from './opencode/event-stream';
 import { OpencodeServerProcess } from './opencode/server-process';
+import { redactDeep } from './redact';
 import type { GlobalEvent } from './opencode/types';
 import { sessionIdOf } from './opencode/types';
 import { StateStore } from './state-store';
@@ -82,7 +83,7 @@ export class Bridge implements BridgeHost {
   ) {
     this.hub = deps.logHub ?? createLogHub();
     this.hub.addSecret(settings.telegramBotToken);
-    this.hub.addSecret(settings.opencodePassword);
+    this.addPassword(settings.opencodePassword);
     this.log = this.hub.logger('bridge');
     this.fetchImpl = deps.fetch ?? (undiciFetch as unknown as FetchLike);
     this.now = deps.now ?? Date.now;
@@ -102,8 +103,15 @@ export class Bridge implements BridgeHost {
     return this.hub.addSink(listener);
   }
 
+  /** The password, and the `user:password` pair whose base64 is the Basic-auth header. */
+  private addPassword(password: string | undefined): void {
+    this.hub.addSecret(password);
+    if (password) this.hub.addSecret(`${this.settings.opencodeUsername}:${password}`);
+  }
+
   private setStatus(change: Partial<BridgeStatus>): void {
-    this.current = { ...this.current, ...change };
+    // Reasons quote errors, and errors may quote a request URL with the token in it.
+    this.current = redactDeep({ ...this.current, ...change }, this.hub.redact);
     for (const listener of this.listeners) listener(this.current);
   }
 
@@ -122,7 +130,7 @@ export class Bridge implements BridgeHost {
     const baseUrl = s.opencodeUrl ?? `http://127.0.0.1:${s.opencodePort}`;
     if (!s.opencodeUrl && !password) {
       password = randomBytes(24).toString('base64url');
-      this.hub.addSecret(password);
+      this.addPassword(password);
       this.log.info('Generated a password for the OpenCode server this bridge launches.');
     }
     const client = new OpencodeClient({
@@ -137,6 +145,12 @@ export class Bridge implements BridgeHost {
       telegram: { kind: 'connecting' },
     });
     if (!s.opencodeUrl) await this.launchOpencode(client, password as string);
+    else if (!password) {
+      this.log.warn(
+        `Attaching to ${baseUrl} without a password: anyone who can reach it can drive OpenCode. ` +
+          'Set OPENCODE_SERVER_PASSWORD on the server and here.',
+      );
+    }
 
     // Telegram.
     const bot = new Bot(s.telegramBotToken, {
@@ -144,6 +158,11 @@ export class Bridge implements BridgeHost {
       // queue that long. Long polls have their own, shorter deadline (see poller.ts).
       client: { apiRoot: s.telegramApiRoot, timeoutSeconds: TELEGRAM_REQUEST_TIMEOUT_S },
     });
+    // Every text the bot sends (answers, errors quoted in chat, captions, topic names) is redacted
+    // on its way out, whichever feature sent it.
+    bot.api.config.use((call, method, payload, signal) =>
+      call(method, redactDeep(payload, this.hub.redact), signal),
+    );
     const tgLog = this.hub.logger('telegram');
     this.outbox = createOutbox({
       limits: { chatIntervalMs: s.editIntervalMs },
@@ -205,6 +224,7 @@ export class Bridge implements BridgeHost {
       cwd: s.defaultProject,
       log: this.hub.logger('opencode-server'),
       client,
+      secrets: this.hub.secrets(),
     });
     try {
       await this.server.start();

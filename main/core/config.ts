@@ -1,6 +1,7 @@
 // Reads the headless bridge's configuration from the environment. Pure: the environment, the
 // platform and the folders are passed in, so every rule is testable without touching process.env.
 import path from 'node:path';
+import { cleartextAttachProblem } from './attach-url';
 import type { BridgeSettings } from './bridge-api';
 import { ConfigError } from './errors';
 
@@ -32,9 +33,7 @@ export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
       env['TELEGRAM_API_ROOT'],
       DEFAULT_TELEGRAM_API_ROOT,
     ),
-    opencodeUrl: nonEmpty(env['OPENCODE_URL'])
-      ? parseUrl('OPENCODE_URL', env['OPENCODE_URL'], '')
-      : undefined,
+    opencodeUrl: nonEmpty(env['OPENCODE_URL']) ? parseAttachUrl(env['OPENCODE_URL']) : undefined,
     opencodePort: parsePort(env['OPENCODE_PORT']),
     opencodeUsername: nonEmpty(env['OPENCODE_SERVER_USERNAME']) ?? 'opencode',
     opencodePassword: nonEmpty(env['OPENCODE_SERVER_PASSWORD']),
@@ -124,6 +123,13 @@ function parseUrl(name: string, raw: string | undefined, fallback: string): stri
     );
   }
   return value.replace(/\/+$/, '');
+}
+
+function parseAttachUrl(raw: string | undefined): string {
+  const value = parseUrl('OPENCODE_URL', raw, '');
+  const problem = cleartextAttachProblem(new URL(value));
+  if (problem) throw new ConfigError(`OPENCODE_URL: ${problem}`);
+  return value;
 }
 
 /** Where the OS keeps an app's data: the same folder the menu-bar app uses. */

@@ -1,5 +1,6 @@
 // One logger for the whole core. Every line goes through `redact`, so a secret that slips into an
 // error message (a token inside a URL, a password echoed by a server) never reaches a sink.
+import { createSecretRegistry } from './redact';
 import type { LogEntry, LogLevel } from './status';
 
 export interface Logger {
@@ -16,23 +17,20 @@ export type LogSink = (entry: LogEntry) => void;
 export interface LogHub {
   logger(scope: string): Logger;
   addSink(sink: LogSink): () => void;
-  /** Registers a value that must never appear in a log line. */
+  /** Registers a value that must never appear in a log line, a status or a sent message. */
   addSecret(secret: string | undefined): void;
+  /** The text with every registered secret replaced: for anything else that leaves the core. */
+  redact: (text: string) => string;
+  /** The registered secrets (plain form). */
+  secrets(): readonly string[];
 }
-
-const MIN_SECRET_LENGTH = 4;
 
 export function createLogHub(options: { now?: () => number; minLevel?: LogLevel } = {}): LogHub {
   const now = options.now ?? Date.now;
   const minRank = rank(options.minLevel ?? 'debug');
   const sinks = new Set<LogSink>();
-  const secrets = new Set<string>();
-
-  const redact = (text: string): string => {
-    let out = text;
-    for (const secret of secrets) out = out.split(secret).join('[redacted]');
-    return out;
-  };
+  const registry = createSecretRegistry();
+  const redact = (text: string): string => registry.redact(text);
 
   const emit = (level: LogLevel, scope: string, message: string): void => {
     if (rank(level) < minRank) return;
@@ -54,13 +52,9 @@ export function createLogHub(options: { now?: () => number; minLevel?: LogLevel 
       sinks.add(sink);
       return () => sinks.delete(sink);
     },
-    addSecret(secret) {
-      if (secret && secret.length >= MIN_SECRET_LENGTH) {
-        secrets.add(secret);
-        // Basic-auth headers and `auth_token` query values carry the secret base64-encoded.
-        secrets.add(Buffer.from(secret).toString('base64'));
-      }
-    },
+    addSecret: (secret) => registry.add(secret),
+    redact,
+    secrets: () => registry.secrets(),
   };
 }
 

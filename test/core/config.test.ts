@@ -60,6 +60,27 @@ describe('settingsFromEnv', () => {
     expect(() => settingsFromEnv(env(vars))).toThrow(message);
   });
 
+  it.each([
+    'http://192.168.1.5:4096',
+    'http://opencode.example.com',
+    'http://[fe80::1]:4096',
+    'http://127.0.0.1.example.com:4096',
+    'http://localhost.example.com:4096',
+  ])('refuses to attach to %s: the password would travel in clear', (url) => {
+    expect(() => settingsFromEnv(env({ ...valid, OPENCODE_URL: url }))).toThrow(
+      /^OPENCODE_URL: .* is neither https nor this machine .*the OpenCode password would travel in clear/,
+    );
+  });
+
+  it.each([
+    'https://opencode.example.com',
+    'http://localhost:4096',
+    'http://127.0.0.2:4096',
+    'http://[::1]:4096',
+  ])('attaches to %s (https or loopback)', (url) => {
+    expect(settingsFromEnv(env({ ...valid, OPENCODE_URL: url })).opencodeUrl).toBe(url);
+  });
+
   it('never repeats a secret in its errors', () => {
     expect(() =>
       settingsFromEnv(env({ ...valid, OPENCODE_URL: 'http://u:hunter22@127.0.0.1:1' })),

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../log';
 import { ProblemReporter } from '../log';
+import { childEnv } from './child-env';
 import { backoffDelayMs, defaultBackoff } from './connection-state';
 import type { OpencodeClient } from './client';
 
@@ -17,7 +18,10 @@ export interface ServerProcessOptions {
   log: Logger;
   /** A client for the launched server, used to wait for /global/health. */
   client: OpencodeClient;
+  /** The environment to start from (default process.env); cleaned by `childEnv` before use. */
   env?: NodeJS.ProcessEnv;
+  /** Values the server (and so the agent's tools) must not see in its environment. */
+  secrets?: readonly string[];
   spawnImpl?: typeof spawn;
 }
 
@@ -65,11 +69,13 @@ export class OpencodeServerProcess {
     log.info(`Starting ${binary} ${args.join(' ')} in ${cwd}`);
     const child = (this.options.spawnImpl ?? spawn)(binary, args, {
       cwd,
-      env: {
-        ...(this.options.env ?? process.env),
-        OPENCODE_SERVER_USERNAME: username,
-        OPENCODE_SERVER_PASSWORD: password,
-      },
+      // OpenCode 1.18 reads its password only from OPENCODE_SERVER_PASSWORD (no flag, no config
+      // field), so that one stays; the bridge's own secrets do not.
+      env: childEnv(this.options.env ?? process.env, {
+        secrets: this.options.secrets ?? [],
+        username,
+        password,
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
