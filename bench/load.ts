@@ -71,7 +71,7 @@ export async function runLoad(b: Bench, config: LoadConfig): Promise<LoadResult>
       { timeoutMs: 3_600_000 },
     )
     .catch(() => undefined);
-  const bridge: BridgeProcess = await startBridge(b);
+  const bridge: BridgeProcess = await startBridge(b, { TELEGRAM_ALLOWED_CHATS: String(groupId) });
   try {
     const callsBefore = telegram.calls().length;
     const hitsBefore = telegram.rateLimitHits().length;

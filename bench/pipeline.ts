@@ -421,6 +421,7 @@ async function worker(url: string, stateDir: string, config: PipelineConfig): Pr
     settings: {
       telegramBotToken: '1:BENCH',
       allowedUserIds: [4242],
+      allowedChatIds: [],
       telegramApiRoot: 'http://127.0.0.1:9',
       opencodeUrl: url,
       opencodePort: 0,

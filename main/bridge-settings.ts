@@ -43,6 +43,7 @@ export function buildBridgeSettings(input: {
   return {
     telegramBotToken: input.telegramBotToken,
     allowedUserIds: [...settings.allowedUserIds],
+    allowedChatIds: [...settings.allowedChatIds],
     telegramApiRoot: TELEGRAM_API_ROOT,
     opencodeUrl: attach ? settings.opencodeUrl : undefined,
     opencodePort: settings.opencodePort,

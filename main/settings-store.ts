@@ -12,6 +12,7 @@ import {
 
 export const DEFAULT_SETTINGS: PublicSettings = {
   allowedUserIds: [],
+  allowedChatIds: [],
   opencodeMode: 'launch',
   opencodeUrl: '',
   opencodePort: 4096,
@@ -26,6 +27,7 @@ export type StoredSettings = Partial<PublicSettings>;
 /** Types only. Ranges are checked in code, because a migration must be able to read old values. */
 const schema: NonNullable<Options<StoredSettings>['schema']> = {
   allowedUserIds: { type: 'array', items: { type: 'integer', minimum: 1 } },
+  allowedChatIds: { type: 'array', items: { type: 'integer' } },
   opencodeMode: { type: 'string', enum: ['launch', 'attach'] },
   opencodeUrl: { type: 'string' },
   opencodePort: { type: 'integer', minimum: PORT_MIN, maximum: PORT_MAX },

@@ -42,6 +42,8 @@ export type Tab = 'status' | 'settings' | 'logs';
 /** The settings that are not secret; they live in electron-store as plain JSON. */
 export interface PublicSettings {
   allowedUserIds: number[];
+  /** Group and channel ids (negative) where the bot works; in any other group it leaves. */
+  allowedChatIds: number[];
   opencodeMode: OpencodeMode;
   /** Used in attach mode. */
   opencodeUrl: string;

@@ -16,9 +16,41 @@ export const EDIT_INTERVAL_MIN_MS = 250;
 export const EDIT_INTERVAL_MAX_MS = 60_000;
 const MAX_TEXT = 4096;
 const MAX_USER_IDS = 50;
+const MAX_CHAT_IDS = 50;
 
 export const USER_IDS_HINT =
   'Numeric Telegram user ids, comma-separated. To find yours, message @userinfobot on Telegram.';
+
+export const CHAT_IDS_HINT =
+  'Group ids, comma-separated (they start with a minus: -1001234567890). Empty: private chats only. ' +
+  'The bot leaves any other group and logs its id.';
+
+/** "-1001234567890, -4567" → the ids of the groups where the bot works; empty is allowed. */
+export function parseChatIds(text: string): Checked<number[]> {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const bad = parts.filter((p) => !/^-[1-9][0-9]{0,15}$/.test(p));
+  if (bad.length > 0) {
+    return {
+      ok: false,
+      error: `Not a group id: ${bad.map((b) => `"${b}"`).join(', ')}. Group ids are negative whole numbers, like -1001234567890.`,
+    };
+  }
+  return checkChatIds(parts.map(Number));
+}
+
+export function checkChatIds(ids: unknown): Checked<number[]> {
+  if (!Array.isArray(ids)) return { ok: false, error: 'Group ids must be a list.' };
+  if (ids.length > MAX_CHAT_IDS) return { ok: false, error: `At most ${MAX_CHAT_IDS} group ids.` };
+  for (const id of ids as unknown[]) {
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id >= 0) {
+      return { ok: false, error: `Not a group id: ${String(id)}. Group ids are negative.` };
+    }
+  }
+  return { ok: true, value: [...new Set(ids as number[])] };
+}
 
 /** "123, 456" → [123, 456]. Telegram user ids are positive integers (up to 2^52 or so). */
 export function parseUserIds(text: string): Checked<number[]> {
@@ -127,6 +159,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const SETTINGS_KEYS: readonly SettingsField[] = [
   'allowedUserIds',
+  'allowedChatIds',
   'opencodeMode',
   'opencodeUrl',
   'opencodePort',
@@ -145,6 +178,8 @@ export function checkPublicSettings(input: unknown): CheckedSettings {
   }
   const ids = checkUserIds(input['allowedUserIds']);
   if (!ids.ok) return { ...ids, field: 'allowedUserIds' };
+  const chats = checkChatIds(input['allowedChatIds']);
+  if (!chats.ok) return { ...chats, field: 'allowedChatIds' };
   const mode = input['opencodeMode'];
   if (!isOpencodeMode(mode)) {
     return { ok: false, error: 'OpenCode mode must be launch or attach.', field: 'opencodeMode' };
@@ -170,6 +205,7 @@ export function checkPublicSettings(input: unknown): CheckedSettings {
     ok: true,
     value: {
       allowedUserIds: ids.value,
+      allowedChatIds: chats.value,
       opencodeMode: mode,
       opencodeUrl: url.value,
       opencodePort: port.value,

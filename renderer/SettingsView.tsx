@@ -4,12 +4,14 @@ import {
   EDIT_INTERVAL_MIN_MS,
   PORT_MAX,
   PORT_MIN,
+  CHAT_IDS_HINT,
   USER_IDS_HINT,
   checkEditInterval,
   checkOpencodeUrl,
   checkPath,
   checkPort,
   checkPublicSettings,
+  parseChatIds,
   parseUserIds,
   type SettingsField,
 } from '../preload/settings-validation';
@@ -19,6 +21,7 @@ import { errorText } from './use-bridge';
 
 interface Form {
   userIds: string;
+  chatIds: string;
   mode: OpencodeMode;
   url: string;
   port: string;
@@ -31,6 +34,7 @@ type Errors = Partial<Record<SettingsField, string>>;
 
 const toForm = (s: PublicSettings): Form => ({
   userIds: s.allowedUserIds.join(', '),
+  chatIds: s.allowedChatIds.join(', '),
   mode: s.opencodeMode,
   url: s.opencodeUrl,
   port: String(s.opencodePort),
@@ -46,6 +50,8 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
   const errors: Errors = {};
   const ids = parseUserIds(form.userIds);
   if (!ids.ok) errors.allowedUserIds = ids.error;
+  const chats = parseChatIds(form.chatIds);
+  if (!chats.ok) errors.allowedChatIds = chats.error;
   const url = checkOpencodeUrl(form.url);
   if (!url.ok) errors.opencodeUrl = url.error;
   else if (form.mode === 'attach' && url.value === '') {
@@ -62,6 +68,7 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
   if (Object.keys(errors).length > 0) return { errors };
   const checked = checkPublicSettings({
     allowedUserIds: ids.ok ? ids.value : [],
+    allowedChatIds: chats.ok ? chats.value : [],
     opencodeMode: form.mode,
     opencodeUrl: url.ok ? url.value : '',
     opencodePort: port.ok ? port.value : 0,
@@ -170,6 +177,22 @@ export function SettingsView({ state }: { state: AppState }) {
               placeholder="123456789"
               value={form.userIds}
               onChange={(e) => update({ userIds: e.target.value }, 'allowedUserIds')}
+            />
+          )}
+        </Field>
+        <Field
+          id="setting-allowedChatIds"
+          label="Allowed groups"
+          error={errors.allowedChatIds}
+          hint={CHAT_IDS_HINT}
+        >
+          {(aria) => (
+            <input
+              {...aria}
+              type="text"
+              placeholder="-1001234567890"
+              value={form.chatIds}
+              onChange={(e) => update({ chatIds: e.target.value }, 'allowedChatIds')}
             />
           )}
         </Field>

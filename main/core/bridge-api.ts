@@ -5,6 +5,11 @@ export interface BridgeSettings {
   telegramBotToken: string;
   /** Numeric Telegram user ids; the only people whose messages have any effect. */
   allowedUserIds: readonly number[];
+  /**
+   * Group, supergroup and channel ids (negative) where those users may use the bot; in any other
+   * group the bot leaves. Private chats need no entry.
+   */
+  allowedChatIds: readonly number[];
   telegramApiRoot: string;
   /** A running `opencode serve`, or undefined to launch one on `opencodePort`. */
   opencodeUrl: string | undefined;

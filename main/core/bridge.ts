@@ -33,6 +33,7 @@ import { sessionIdOf } from './opencode/types';
 import { StateStore } from './state-store';
 import type { BridgeStatus, FollowedSession, LogEntry } from './status';
 import { initialStatus } from './status';
+import { accessRules, decideAccess, type ChatToLeave } from './telegram/access';
 import { escapeHtml } from './telegram/format';
 import { Messenger } from './telegram/messenger';
 import { classifyTelegramError, createOutbox, type Outbox } from './telegram/outbox';
@@ -45,7 +46,8 @@ export interface BridgeDeps {
   now?: () => number;
 }
 
-const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+// my_chat_member: told when someone adds the bot to a group, so it can leave one not allowed.
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 const HANDLED_UPDATES_KEPT = 200;
 /** A resync that fails right after a connect (OpenCode still booting) is retried this often. */
 const RESYNC_ATTEMPTS = 5;
@@ -74,6 +76,10 @@ export class Bridge implements BridgeHost {
   private context: BridgeContext | undefined;
   private features: Feature[] = [];
   private running = false;
+  /** Chats left during this run: updates still queued from them are dropped without a word. */
+  private readonly leftChats = new Set<number>();
+  /** Chats whose command menu could not be set (a user not met yet): set again when they write. */
+  private readonly menuMissing = new Set<number>();
   /** Counts event-stream connections, so a resync retry knows when a newer one took over. */
   private connections = 0;
 
@@ -296,18 +302,67 @@ export class Bridge implements BridgeHost {
     this.poller.start();
   }
 
-  /** Puts the commands in Telegram's menu (only in private chats and for allowlisted users' groups). */
+  /**
+   * Puts the commands in Telegram's menu of each allowlisted user's private chat (its id is the
+   * user's) and of each allowed group, and nowhere else: the default scope would show it in every
+   * chat, so what older versions put there is deleted.
+   */
   private async registerCommands(bot: Bot, tgLog: Logger): Promise<void> {
+    const clearDefault = this.outbox
+      ?.enqueue({
+        key: 'deleteMyCommands:default',
+        countsTowardChat: false,
+        priority: 'interactive',
+        run: () => bot.api.deleteMyCommands({ scope: { type: 'default' } }),
+      })
+      .catch((error: unknown) =>
+        tgLog.warn(`Could not delete the old command menu: ${toError(error).message}`),
+      );
+    const { allowedUserIds, allowedChatIds } = this.settings;
+    await Promise.all([
+      clearDefault,
+      ...[...allowedUserIds, ...allowedChatIds].map((id) => this.setMenu(bot, tgLog, id)),
+    ]);
+  }
+
+  private async setMenu(bot: Bot, tgLog: Logger, chatId: number): Promise<void> {
     const commands = this.commands();
     try {
       await this.outbox?.enqueue({
-        key: 'setMyCommands',
+        key: `setMyCommands:${chatId}`,
         countsTowardChat: false,
         priority: 'interactive',
-        run: () => bot.api.setMyCommands(commands),
+        run: () => bot.api.setMyCommands(commands, { scope: { type: 'chat', chat_id: chatId } }),
+      });
+      this.menuMissing.delete(chatId);
+    } catch (error) {
+      // Telegram knows a user's private chat only once they have messaged the bot: the menu is
+      // set again when they do.
+      this.menuMissing.add(chatId);
+      tgLog.warn(`Could not put the command menu in chat ${chatId}: ${toError(error).message}`);
+    }
+  }
+
+  /** Leaves a group that is not allowed; says so once, with the id to allow it by. */
+  private async leaveChat(bot: Bot, tgLog: Logger, chat: ChatToLeave): Promise<void> {
+    if (this.leftChats.has(chat.id) && !chat.added) return;
+    this.leftChats.add(chat.id);
+    const name = chat.title ? ` ${JSON.stringify(chat.title.slice(0, 64))}` : '';
+    tgLog.warn(
+      `Leaving the ${chat.kind}${name} (chat id ${chat.id}): it is not in TELEGRAM_ALLOWED_CHATS. ` +
+        `To use the bot there, add ${chat.id} to TELEGRAM_ALLOWED_CHATS (in the app: Allowed groups) and add the bot again.`,
+    );
+    try {
+      await this.outbox?.enqueue({
+        key: `leaveChat:${chat.id}`,
+        chatId: chat.id,
+        countsTowardChat: false,
+        priority: 'interactive',
+        run: () => bot.api.leaveChat(chat.id),
       });
     } catch (error) {
-      tgLog.warn(`Could not register the command menu: ${toError(error).message}`);
+      this.leftChats.delete(chat.id);
+      tgLog.warn(`Could not leave chat ${chat.id}: ${toError(error).message}`);
     }
   }
 
@@ -348,14 +403,20 @@ export class Bridge implements BridgeHost {
   }
 
   private installFeatures(bot: Bot, context: BridgeContext): void {
-    const allowed = new Set(this.settings.allowedUserIds);
+    const rules = accessRules(this.settings);
     const tgLog = this.hub.logger('telegram');
-    // The allowlist is the security boundary: a stranger gets no effect and no reply.
+    // The allowlists are the security boundary: a stranger, or anyone in a group that is not
+    // allowed, gets no effect and no reply; the bot leaves such a group.
     bot.use(async (ctx, next) => {
-      const userId = ctx.from?.id;
-      if (userId === undefined || !allowed.has(userId)) {
-        tgLog.warn(`Ignored an update from user ${userId ?? 'unknown'} (not on the allowlist).`);
+      const access = decideAccess(ctx.update, rules);
+      if (access.kind === 'leave') return this.leaveChat(bot, tgLog, access.chat);
+      if (access.kind === 'ignore') {
+        if (access.log) tgLog.warn(access.log);
         return;
+      }
+      const chatId = ctx.chat?.id;
+      if (chatId !== undefined && this.menuMissing.delete(chatId)) {
+        void this.setMenu(bot, tgLog, chatId);
       }
       await next();
     });

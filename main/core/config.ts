@@ -28,6 +28,7 @@ export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
   return {
     telegramBotToken: token,
     allowedUserIds: parseAllowedUsers(env['TELEGRAM_ALLOWED_USERS']),
+    allowedChatIds: parseAllowedChats(env['TELEGRAM_ALLOWED_CHATS']),
     telegramApiRoot: parseUrl(
       'TELEGRAM_API_ROOT',
       env['TELEGRAM_API_ROOT'],
@@ -65,6 +66,24 @@ export function parseAllowedUsers(raw: string | undefined): number[] {
     throw new ConfigError(
       `TELEGRAM_ALLOWED_USERS must be comma-separated numeric Telegram user ids; ` +
         `not a user id: ${bad.map((b) => JSON.stringify(b)).join(', ')}.`,
+    );
+  }
+  return [...new Set(ids.map(Number))];
+}
+
+/** Optional: group ids are negative (-1001234567890 for supergroups, -123456789 for old groups). */
+export function parseAllowedChats(raw: string | undefined): number[] {
+  const value = nonEmpty(raw);
+  if (!value) return [];
+  const ids = value.split(',').map((part) => part.trim());
+  const bad = ids.filter((id) => !/^-[1-9][0-9]{0,15}$/.test(id) || !Number.isSafeInteger(+id));
+  if (bad.length > 0) {
+    const users = bad.filter((id) => /^[1-9][0-9]*$/.test(id)).length > 0;
+    throw new ConfigError(
+      `TELEGRAM_ALLOWED_CHATS must be comma-separated group chat ids, which are negative ` +
+        `(like -1001234567890; the bridge logs the id of a group it leaves); ` +
+        `not a group id: ${bad.map((b) => JSON.stringify(b)).join(', ')}.` +
+        (users ? ' Private chats need no entry: user ids go in TELEGRAM_ALLOWED_USERS.' : ''),
     );
   }
   return [...new Set(ids.map(Number))];

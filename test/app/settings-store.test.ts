@@ -74,5 +74,27 @@ describe('settings store', () => {
 
   it('refuses to save invalid settings', () => {
     expect(() => open(tmp()).store.save({ ...DEFAULT_SETTINGS, opencodePort: 22 })).toThrow(/Port/);
+    // A user id where a group id belongs: group ids are negative.
+    expect(() => open(tmp()).store.save({ ...DEFAULT_SETTINGS, allowedChatIds: [4242] })).toThrow(
+      /Not a group id: 4242/,
+    );
+  });
+
+  it('keeps the allowed groups; a file from before them allows private chats only', () => {
+    const dir = tmp();
+    const next = { ...DEFAULT_SETTINGS, allowedUserIds: [7], allowedChatIds: [-1001234567890] };
+    open(dir).store.save(next);
+    expect(readFile(dir)['allowedChatIds']).toEqual([-1001234567890]);
+    expect(open(dir).store.get()).toEqual(next);
+
+    const older = tmp();
+    writeFileSync(path.join(older, 'settings.json'), JSON.stringify({ allowedUserIds: [7] }));
+    expect(open(older).store.get().allowedChatIds).toEqual([]);
+    // A hand-edited positive id falls back to no groups, the rest is kept.
+    writeFileSync(
+      path.join(older, 'settings.json'),
+      JSON.stringify({ allowedUserIds: [7], allowedChatIds: [-5, 12] }),
+    );
+    expect(open(older).store.get()).toEqual({ ...DEFAULT_SETTINGS, allowedUserIds: [7] });
   });
 });

@@ -11,6 +11,7 @@ describe('settingsFromEnv', () => {
     expect(s).toMatchObject({
       telegramBotToken: '123:TEST',
       allowedUserIds: [42],
+      allowedChatIds: [],
       telegramApiRoot: 'https://api.telegram.org',
       opencodeUrl: undefined,
       opencodePort: 4096,
@@ -27,6 +28,7 @@ describe('settingsFromEnv', () => {
       env({
         ...valid,
         TELEGRAM_ALLOWED_USERS: ' 42, 7 ,42',
+        TELEGRAM_ALLOWED_CHATS: '-1001234567890, -123456789,-1001234567890',
         TELEGRAM_API_ROOT: 'http://127.0.0.1:9000/',
         OPENCODE_URL: 'http://127.0.0.1:4097',
         OPENCODE_SERVER_USERNAME: 'me',
@@ -38,6 +40,7 @@ describe('settingsFromEnv', () => {
     );
     expect(s).toMatchObject({
       allowedUserIds: [42, 7],
+      allowedChatIds: [-1001234567890, -123456789],
       telegramApiRoot: 'http://127.0.0.1:9000',
       opencodeUrl: 'http://127.0.0.1:4097',
       opencodeUsername: 'me',
@@ -53,6 +56,15 @@ describe('settingsFromEnv', () => {
     [{ TELEGRAM_BOT_TOKEN: '123:TEST' }, /TELEGRAM_ALLOWED_USERS is not set/],
     [{ ...valid, TELEGRAM_ALLOWED_USERS: '42,@ada' }, /not a user id: "@ada"/],
     [{ ...valid, TELEGRAM_ALLOWED_USERS: '-5' }, /not a user id: "-5"/],
+    [{ ...valid, TELEGRAM_ALLOWED_CHATS: '-100123,@team' }, /not a group id: "@team"\./],
+    [{ ...valid, TELEGRAM_ALLOWED_CHATS: '-100123;-100456' }, /not a group id: "-100123;-100456"/],
+    [{ ...valid, TELEGRAM_ALLOWED_CHATS: '-0, -' }, /not a group id: "-0", "-"/],
+    [{ ...valid, TELEGRAM_ALLOWED_CHATS: '-99999999999999999' }, /not a group id/],
+    [{ ...valid, TELEGRAM_ALLOWED_CHATS: '-100123,,' }, /not a group id: "", ""/],
+    [
+      { ...valid, TELEGRAM_ALLOWED_CHATS: '4242' },
+      /must be comma-separated group chat ids, which are negative.*user ids go in TELEGRAM_ALLOWED_USERS/,
+    ],
     [{ ...valid, BRIDGE_EDIT_INTERVAL_MS: 'fast' }, /BRIDGE_EDIT_INTERVAL_MS/],
     [{ ...valid, OPENCODE_URL: 'ftp://x' }, /OPENCODE_URL must be an http/],
     [{ ...valid, OPENCODE_URL: 'http://u:secret@127.0.0.1:1' }, /must not contain credentials/],
@@ -79,6 +91,12 @@ describe('settingsFromEnv', () => {
     'http://[::1]:4096',
   ])('attaches to %s (https or loopback)', (url) => {
     expect(settingsFromEnv(env({ ...valid, OPENCODE_URL: url })).opencodeUrl).toBe(url);
+  });
+
+  it('allows no group when TELEGRAM_ALLOWED_CHATS is unset or blank', () => {
+    expect(settingsFromEnv(env({ ...valid, TELEGRAM_ALLOWED_CHATS: '  ' })).allowedChatIds).toEqual(
+      [],
+    );
   });
 
   it('never repeats a secret in its errors', () => {

@@ -278,8 +278,8 @@ describe('files from the phone', () => {
 describe('only allowlisted users reach anything', () => {
   it('a stranger’s text, commands, files and button presses do nothing, in any chat', async () => {
     const { telegram, model, opencode } = bench;
-    const bridge = await bridges.run();
     const group = telegram.addForumGroup({ title: 'Team', isForum: false });
+    const bridge = await bridges.run({ env: { TELEGRAM_ALLOWED_CHATS: String(group.id) } });
     const groupBefore = botMessages(telegram, group.id).length;
 
     // The owner starts a command that waits for approval in the group.

@@ -8,6 +8,8 @@ import { OWNER, useBench, useBridges } from './bench';
 const bench = useBench();
 const bridges = useBridges(bench);
 let groupId: number;
+/** The group of the test must be on TELEGRAM_ALLOWED_CHATS, or the bot leaves it. */
+const allowed = () => ({ TELEGRAM_ALLOWED_CHATS: String(groupId) });
 
 beforeAll(() => {
   groupId = bench.telegram.addForumGroup({
@@ -35,7 +37,7 @@ async function newTopic(title: string): Promise<number> {
 describe('forum topics', () => {
   it('three sessions stream at once in three topics: no 429, every answer complete and in its topic', async () => {
     const { telegram } = bench;
-    await bridges.run();
+    await bridges.run({ env: allowed() });
     const topics = [
       await newTopic('Fix tests'),
       await newTopic('Write docs'),
@@ -64,7 +66,7 @@ describe('forum topics', () => {
     const { telegram } = bench;
     // A group of its own: the test above used up this minute's group budget of 20 messages.
     groupId = telegram.addForumGroup({ title: 'Side', botIsAdmin: true, canManageTopics: true }).id;
-    await bridges.run();
+    await bridges.run({ env: allowed() });
     const before = telegram.topics(groupId).length;
     telegram.userSendsText({ from: OWNER, chatId: groupId, text: '/new' });
     await telegram.waitFor(() => telegram.topics(groupId).length > before, { timeoutMs: 30_000 });
@@ -88,7 +90,7 @@ describe('forum topics, sessions from the desk', () => {
   it('/sessions in General opens a session started at the desk in a topic of its own', async () => {
     const { telegram, opencode } = bench;
     groupId = telegram.addForumGroup({ title: 'Desk', botIsAdmin: true, canManageTopics: true }).id;
-    await bridges.run();
+    await bridges.run({ env: allowed() });
     // At the desk: a session with a finished turn.
     const desk = await opencode.json<{ id: string }>(
       `/session?directory=${encodeURIComponent(opencode.dirs.project)}`,

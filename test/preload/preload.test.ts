@@ -33,6 +33,7 @@ describe('preload api', () => {
     const api = createApi(port);
     const settings = {
       allowedUserIds: [1],
+      allowedChatIds: [-1001234567890],
       opencodeMode: 'launch' as const,
       opencodeUrl: '',
       opencodePort: 4096,

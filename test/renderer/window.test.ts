@@ -202,7 +202,9 @@ describe('window (headless Chromium)', () => {
     // Bad input is refused at the field.
     const userIds = page.getByLabel('Allowed Telegram user ids', { exact: true });
     const port = page.getByLabel('Port', { exact: true });
+    const groups = page.getByLabel('Allowed groups', { exact: true });
     await userIds.fill('12345, abc');
+    await groups.fill('-1001234567890, 4242');
     await port.fill('80');
     await page.getByRole('button', { name: 'Save settings' }).click();
     expect(await userIds.getAttribute('aria-invalid')).toBe('true');
@@ -211,6 +213,11 @@ describe('window (headless Chromium)', () => {
     );
     expect(await page.locator('#setting-allowedUserIds-error').textContent()).toContain(
       'Not a user id: "abc"',
+    );
+    // A user id typed into the groups field: group ids are negative.
+    expect(await groups.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#setting-allowedChatIds-error').textContent()).toContain(
+      'Not a group id: "4242"',
     );
     expect(await port.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#setting-opencodePort-error').textContent()).toContain(
@@ -227,8 +234,13 @@ describe('window (headless Chromium)', () => {
       '@userinfobot',
     );
 
+    expect(await page.locator('#setting-allowedChatIds-hint').textContent()).toContain(
+      'leaves any other group',
+    );
+
     await userIds.fill('12345, 678');
     expect(await userIds.getAttribute('aria-invalid')).toBe('false');
+    await groups.fill('-1001234567890, -4567');
     await port.fill('4100');
     await page.getByRole('button', { name: 'Choose…' }).click();
     await expect
@@ -241,6 +253,7 @@ describe('window (headless Chromium)', () => {
     expect(saved[0]!.args[0]).toEqual({
       ...initialSettings,
       allowedUserIds: [12345, 678],
+      allowedChatIds: [-1001234567890, -4567],
       opencodePort: 4100,
       defaultProject: '/Users/me/code/app',
     });

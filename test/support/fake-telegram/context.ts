@@ -2,7 +2,7 @@
 import type { Store, ChatState, StoredMessage } from './store';
 import type { UpdateQueue } from './update-queue';
 import type { Params } from './params';
-import { badRequest, chatNotFound, forbidden, threadNotFound } from './errors';
+import { badRequest, chatNotFound, forbidden, notMember, threadNotFound } from './errors';
 
 export interface MethodContext {
   store: Store;
@@ -26,6 +26,7 @@ export function resolveChat(ctx: MethodContext, params: Params): ChatState {
   const chat = findChat(ctx, params.chatId());
   if (!chat) throw chatNotFound();
   if (chat.blocked) throw forbidden('bot was blocked by the user');
+  if (!chat.botIsMember) throw notMember(chat.chat.type);
   return chat;
 }
 

@@ -44,4 +44,7 @@ export const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 
 export const chatNotFound = (): ApiError => badRequest('chat not found');
+/** A group, supergroup or channel the bot left: "…of the group chat", "…of the supergroup chat". */
+export const notMember = (type: string): ApiError =>
+  forbidden(`bot is not a member of the ${type} chat`);
 export const threadNotFound = (): ApiError => badRequest('message thread not found');

@@ -5,7 +5,9 @@ import type { BotCommand, Chat, Update, UserFromGetMe } from 'grammy/types';
 import { ApiError } from './errors';
 import { Faults, type InjectedFailure } from './faults';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter';
+import { canonical } from './message-factory';
 import { FakeServer } from './server';
+import { menuFor } from './methods/commands';
 import {
   Store,
   type CallbackAnswer,
@@ -24,6 +26,7 @@ export type { CallbackAnswer, CallRecord, ChatActionRecord, CommandSet, FakeUser
 export type { InjectedFailure, MessageView, RateLimitOptions, SentByUser, TopicState };
 export { RATE_LIMIT_DEFAULTS } from './rate-limiter';
 export { TOPIC_ICON_COLORS } from './methods/forum';
+export { CHANNEL_BOT, GROUP_ANONYMOUS_BOT } from './user-actions';
 
 export interface FakeTelegramOptions {
   /** Default `123:TEST`; the bot's user id is the part before the colon. */
@@ -47,6 +50,8 @@ export interface ForumGroupOptions {
   /** Default true; false gives a plain supergroup. */
   isForum?: boolean;
   username?: string;
+  /** Default true; false: the bot is not in it yet (see userAddsBot). */
+  botIsMember?: boolean;
 }
 
 export interface WaitOptions {
@@ -64,6 +69,15 @@ export interface FakeTelegram {
 
   addPrivateChat(user: FakeUser): Chat;
   addForumGroup(options: ForumGroupOptions): Chat;
+  /** A basic group (type "group") or a channel; the bot is not in it until addBotToGroup. */
+  addGroupOrChannel(options: { type: 'group' | 'channel'; title: string; username?: string }): Chat;
+  /**
+   * `byUser` adds the bot to a group or channel: my_chat_member (left → member, or administrator
+   * with `asAdmin`, the only way into a channel) and the new_chat_members service message.
+   */
+  addBotToGroup(chatId: number, byUser: FakeUser, options?: { asAdmin?: boolean }): Update[];
+  /** False once the bot left the chat (leaveChat) or before it was added. */
+  botIsMember(chatId: number): boolean;
   setBotRights(chatId: number, rights: { botIsAdmin?: boolean; canManageTopics?: boolean }): void;
   /** The user blocks (or unblocks) the bot: sends answer 403 "bot was blocked by the user". */
   setBlocked(chatId: number, blocked: boolean): void;
@@ -103,6 +117,13 @@ export interface FakeTelegram {
   commands(): CommandSet[];
   /** Commands for one scope/language, as getMyCommands would return them. */
   commandsFor(scope?: Record<string, unknown>, languageCode?: string): BotCommand[];
+  /** The command menu a user sees in a chat, resolved through the scopes as Telegram does. */
+  menuFor(input: {
+    chatId: number;
+    userId?: number;
+    languageCode?: string;
+    admin?: boolean;
+  }): BotCommand[];
   topics(chatId: number): TopicState[];
   updates(): readonly Update[];
   /** True while a getUpdates long poll is waiting (the bot is "online"). */
@@ -148,6 +169,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const port = await server.listen();
   const user = new FakeUserActions(store, queue, now);
   let groups = 0;
+  let basicGroups = 0;
 
   const requireChat = (chatId: number) => {
     const chat = store.chat(chatId);
@@ -172,6 +194,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       } as Chat;
       store.chats.set(person.id, {
         chat,
+        botIsMember: true,
         botIsAdmin: false,
         canManageTopics: false,
         blocked: false,
@@ -193,7 +216,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       } as Chat;
       store.chats.set(id, {
         chat,
-        botIsAdmin: group.botIsAdmin ?? true,
+        botIsMember: group.botIsMember ?? true,
+        botIsAdmin: group.botIsMember !== false && (group.botIsAdmin ?? true),
         canManageTopics: group.canManageTopics ?? true,
         blocked: false,
         // Message 1 is the group's creation service message.
@@ -202,6 +226,27 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       store.changed();
       return chat;
     },
+
+    addGroupOrChannel({ type, title, username }) {
+      // Basic group ids are small negative numbers; channels share the -100… range of supergroups.
+      const id =
+        type === 'group' ? -(4_000_000_000 + ++basicGroups) : -(1_001_000_000_000 + ++groups);
+      const chat = { id, type, title, ...(username !== undefined ? { username } : {}) } as Chat;
+      store.chats.set(id, {
+        chat,
+        botIsMember: false,
+        botIsAdmin: false,
+        canManageTopics: false,
+        blocked: false,
+        nextMessageId: 2,
+      });
+      store.changed();
+      return chat;
+    },
+
+    addBotToGroup: (chatId, byUser, options = {}) =>
+      user.addsBot({ from: byUser, chatId, ...options }),
+    botIsMember: (chatId) => requireChat(chatId).botIsMember,
 
     setBotRights(chatId, rights) {
       const chat = requireChat(chatId);
@@ -245,13 +290,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       store.chatActions.filter((a) => chatId === undefined || a.chatId === chatId),
     commands: () => [...store.commands.values()],
     commandsFor(scope = { type: 'default' }, languageCode = '') {
-      const key = JSON.stringify(scope);
-      return (
-        [...store.commands.values()].find(
-          (set) => JSON.stringify(set.scope) === key && set.languageCode === languageCode,
-        )?.commands ?? []
-      );
+      return store.commands.get(`${canonical(scope)}|${languageCode}`)?.commands ?? [];
     },
+    menuFor: (input) => menuFor(store, input),
     topics: (chatId) => [...store.topics.values()].filter((t) => t.chatId === chatId && !t.deleted),
     updates: () => queue.all(),
     isPolling: () => queue.isWaiting(),

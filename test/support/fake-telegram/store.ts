@@ -21,6 +21,8 @@ export interface FakeUser {
 
 export interface ChatState {
   chat: Chat;
+  /** False once the bot left (leaveChat) or before it was added (addBotToGroup). */
+  botIsMember: boolean;
   botIsAdmin: boolean;
   canManageTopics: boolean;
   /** The user blocked the bot (private chats): sends fail with 403. */

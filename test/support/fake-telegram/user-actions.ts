@@ -1,11 +1,12 @@
 // The fake *user*: creates the messages and button presses a person would, as updates queued
 // for getUpdates. These are test-side calls, so misuse throws a plain Error at once.
 import { randomInt } from 'node:crypto';
-import type { CallbackQuery, Message, MessageEntity, Update, User } from 'grammy/types';
+import type { CallbackQuery, Chat, Message, MessageEntity, Update, User } from 'grammy/types';
 import { isForum } from './context';
 import { documentOf, photoSizesOf, storeFile } from './file-registry';
 import { formatUserText } from './formatted-text';
 import { imageInfo } from './image-info';
+import { botAsUser, changeBotMembership } from './membership';
 import { createMessage } from './message-factory';
 import type { ChatState, FakeUser, Store } from './store';
 import type { UpdateQueue } from './update-queue';
@@ -16,7 +17,27 @@ export interface UserMessageBase {
   /** A forum topic id; omit for private chats and the General topic. */
   threadId?: number;
   replyToMessageId?: number;
+  /**
+   * Posts on behalf of a chat, as Telegram's `sender_chat`: the group itself (an anonymous admin)
+   * or a channel. `from` is then Telegram's placeholder bot, not the person.
+   */
+  senderChat?: Chat;
 }
+
+/** The `from` of a message an anonymous group admin sent. */
+export const GROUP_ANONYMOUS_BOT: User = {
+  id: 1087968824,
+  is_bot: true,
+  first_name: 'Group',
+  username: 'GroupAnonymousBot',
+};
+/** The `from` of a message a channel posted into a group (a linked channel, or "send as"). */
+export const CHANNEL_BOT: User = {
+  id: 136817688,
+  is_bot: true,
+  first_name: 'Channel',
+  username: 'Channel_Bot',
+};
 
 export interface SentByUser {
   message: Message;
@@ -112,9 +133,50 @@ export class FakeUserActions {
       chat_instance: String(BigInt(chat.chat.id) * -7919n + 1_000_003n),
       data: input.data,
     };
-    const update = this.queue.push({ callback_query: query });
+    const update = chat.botIsMember ? this.queue.push({ callback_query: query }) : undefined;
     this.store.changed();
     return { callbackQueryId: id, update };
+  }
+
+  /**
+   * The user adds the bot to a group, supergroup or channel (channels take bots only as admins):
+   * the bot gets my_chat_member (left → member/administrator) and, in groups, the service message.
+   */
+  addsBot(input: { from: FakeUser; chatId: number; asAdmin?: boolean }): Update[] {
+    const chat = this.chat(input.chatId);
+    if (chat.chat.type === 'private') throw new Error('addBotToGroup: not a group or channel');
+    if (chat.botIsMember) throw new Error(`addBotToGroup: the bot is already in ${input.chatId}`);
+    const asAdmin = input.asAdmin ?? chat.chat.type === 'channel';
+    if (chat.chat.type === 'channel' && !asAdmin) {
+      throw new Error('addBotToGroup: a channel takes bots only as administrators');
+    }
+    this.remember(input.from);
+    const joined = changeBotMembership(this.store, this.queue, {
+      chat,
+      by: this.user(input.from),
+      now: this.now(),
+      change: () => {
+        chat.botIsMember = true;
+        chat.botIsAdmin = asAdmin;
+      },
+    });
+    if (chat.chat.type === 'channel') return joined ? [joined] : [];
+    const service = createMessage(this.store, {
+      chat,
+      from: this.user(input.from),
+      fromBot: false,
+      threadId: undefined,
+      replyTo: undefined,
+      content: { new_chat_members: [botAsUser(this.store)] },
+      text: undefined,
+      html: undefined,
+      entities: [],
+      replyMarkup: undefined,
+      now: this.now(),
+    });
+    const message = this.queue.push({ message: service.message as Update['message'] & object });
+    this.store.changed();
+    return [joined, message].filter((u): u is Update => u !== undefined);
   }
 
   private caption(caption: string | undefined): Record<string, unknown> {
@@ -134,26 +196,37 @@ export class FakeUserActions {
     if (chat.chat.type === 'private' && chat.chat.id !== input.from.id) {
       throw new Error(`user ${input.from.id} can't write in the private chat of ${chat.chat.id}`);
     }
+    if (input.senderChat && chat.chat.type === 'private') {
+      throw new Error('senderChat: only in groups and supergroups');
+    }
     this.remember(input.from);
     const replyTo =
       input.replyToMessageId === undefined
         ? undefined
         : this.store.message(chat.chat.id, input.replyToMessageId);
     const text = typeof content['text'] === 'string' ? content['text'] : undefined;
+    const sender = input.senderChat;
     const stored = createMessage(this.store, {
       chat,
-      from: this.user(input.from),
+      from: !sender
+        ? this.user(input.from)
+        : sender.id === chat.chat.id
+          ? GROUP_ANONYMOUS_BOT
+          : CHANNEL_BOT,
       fromBot: false,
       threadId: input.threadId === 1 ? undefined : input.threadId,
       replyTo,
-      content,
+      content: sender ? { sender_chat: sender, ...content } : content,
       text,
       html: undefined,
       entities: (content['entities'] ?? content['caption_entities'] ?? []) as MessageEntity[],
       replyMarkup: undefined,
       now: this.now(),
     });
-    const update = this.queue.push({ message: stored.message as Update['message'] & object });
+    // A bot that is not in the group (left, or never added) gets nothing from it.
+    const update = chat.botIsMember
+      ? this.queue.push({ message: stored.message as Update['message'] & object })
+      : undefined;
     this.store.changed();
     return { message: stored.message, update };
   }

@@ -5,6 +5,7 @@ import type { MethodContext, MethodHandler } from '../context';
 import { badRequest } from '../errors';
 import { canonical } from '../message-factory';
 import type { Params } from '../params';
+import type { Store } from '../store';
 
 const SCOPES = new Set([
   'default',
@@ -32,7 +33,10 @@ function scopeKey(
       typeof chatId === 'string'
         ? ctx.store.chatByUsername(chatId)
         : ctx.store.chat(Number(chatId));
-    if (!known) throw badRequest('chat not found');
+    // A private chat is known only once the user has started the bot; channels have no menu.
+    if (!known || known.chat.type === 'channel') throw badRequest('chat not found');
+    // "@name" and the numeric id are the same scope.
+    scope['chat_id'] = known.chat.id;
   }
   const languageCode = params.optString('language_code') ?? '';
   if (languageCode !== '' && !/^[a-z]{2}$/.test(languageCode))
@@ -68,3 +72,37 @@ export const deleteMyCommands: MethodHandler = (ctx, params) => {
   ctx.store.commands.delete(scopeKey(ctx, params).key);
   return true;
 };
+
+/**
+ * The menu a user sees in a chat, resolved in the order the Bot API documents (BotCommandScope,
+ * "Determining list of commands"): the first list set for the narrowest matching scope wins.
+ */
+export function menuFor(
+  store: Store,
+  input: { chatId: number; userId?: number; languageCode?: string; admin?: boolean },
+): BotCommand[] {
+  const chat = store.chat(input.chatId);
+  if (!chat) return [];
+  const { chatId, userId, admin = false } = input;
+  const scopes: Array<Record<string, unknown>> =
+    chat.chat.type === 'private'
+      ? [{ type: 'chat', chat_id: chatId }, { type: 'all_private_chats' }]
+      : [
+          ...(userId !== undefined
+            ? [{ type: 'chat_member', chat_id: chatId, user_id: userId }]
+            : []),
+          ...(admin ? [{ type: 'chat_administrators', chat_id: chatId }] : []),
+          { type: 'chat', chat_id: chatId },
+          ...(admin ? [{ type: 'all_chat_administrators' }] : []),
+          { type: 'all_group_chats' },
+        ];
+  scopes.push({ type: 'default' });
+  const languages = input.languageCode ? [input.languageCode, ''] : [''];
+  for (const scope of scopes) {
+    for (const language of languages) {
+      const set = store.commands.get(`${canonical(scope)}|${language}`);
+      if (set) return set.commands;
+    }
+  }
+  return [];
+}

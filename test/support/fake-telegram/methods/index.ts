@@ -18,12 +18,14 @@ import {
   sendChatAction,
   sendMessage,
 } from './messages';
+import { leaveChat } from './membership';
 import { deleteWebhook, getUpdates, getWebhookInfo } from './updates';
 
 const HANDLERS: Record<string, MethodHandler> = {
   getMe,
   getChat,
   getChatMember,
+  leaveChat,
   getUpdates,
   getWebhookInfo,
   deleteWebhook,
