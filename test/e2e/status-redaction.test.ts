@@ -47,6 +47,7 @@ async function settings(password: string | undefined): Promise<BridgeSettings> {
   return {
     telegramBotToken: TOKEN,
     allowedUserIds: [OWNER.id],
+    allowedChatIds: [],
     telegramApiRoot: telegram.apiRoot,
     opencodeUrl: proxyUrl,
     opencodePort: 4096,
