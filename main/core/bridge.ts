@@ -25,6 +25,7 @@ import { ButtonRegistry } from './interaction/buttons';
 import type { LogHub, Logger } from './log';
 import { createLogHub } from './log';
 import { OpencodeClient, type FetchLike } from './opencode/client';
+import { missingField } from './opencode/event-shape';
 import { EventStream } from './opencode/event-stream';
 import { OpencodeServerProcess } from './opencode/server-process';
 import type { GlobalEvent } from './opencode/types';
@@ -65,6 +66,7 @@ export class Bridge implements BridgeHost {
   private readonly listeners = new Set<(status: BridgeStatus) => void>();
   private current: BridgeStatus = initialStatus;
   private readonly titles = new Map<string, string>();
+  private readonly eventTypesReported = new Set<string>();
 
   private server: OpencodeServerProcess | undefined;
   private events: EventStream | undefined;
@@ -401,22 +403,44 @@ export class Bridge implements BridgeHost {
 
   private onOpencodeEvent(global: GlobalEvent): void {
     const event = global.payload;
-    const sessionId = sessionIdOf(event);
-    if (event.type === 'session.updated' && sessionId) {
-      const title = event.properties.info.title;
-      if (title && this.titles.get(sessionId) !== title) {
-        this.titles.set(sessionId, title);
-        this.refreshSessions();
-      }
+    // A malformed event is skipped, never thrown into the event stream (which would drop it).
+    const missing = missingField(event);
+    if (missing) {
+      this.eventProblem(
+        event.type,
+        `Skipped ${event.type} events from OpenCode without ${missing}.`,
+      );
+      return;
     }
-    if (sessionId) this.context?.turns.onEvent(event, sessionId);
+    let sessionId: string | undefined;
+    try {
+      sessionId = sessionIdOf(event);
+      if (event.type === 'session.updated' && sessionId) {
+        const title = event.properties.info.title;
+        if (title && this.titles.get(sessionId) !== title) {
+          this.titles.set(sessionId, title);
+          this.refreshSessions();
+        }
+      }
+      if (event.type === 'session.deleted' && sessionId) this.titles.delete(sessionId);
+      if (sessionId) this.context?.turns.onEvent(event, sessionId);
+    } catch (error) {
+      this.eventProblem(event.type, `Handling ${event.type} failed: ${toError(error).message}`);
+    }
     for (const feature of this.features) {
       try {
         feature.onEvent?.(event, sessionId);
       } catch (error) {
-        this.log.error(`Handling ${event.type} failed: ${toError(error).message}`);
+        this.eventProblem(event.type, `Handling ${event.type} failed: ${toError(error).message}`);
       }
     }
+  }
+
+  /** Said once per event type: a server sending many bad events must not flood the log. */
+  private eventProblem(type: string, message: string): void {
+    if (this.eventTypesReported.has(type)) return;
+    this.eventTypesReported.add(type);
+    this.hub.logger('opencode').warn(`${message} (Said once per event type.)`);
   }
 
   /** After a (re)connect nothing can be replayed: re-read status, prompts and questions. */
