@@ -65,6 +65,7 @@ export class Bridge implements BridgeHost {
   private readonly store: StateStore;
   private readonly listeners = new Set<(status: BridgeStatus) => void>();
   private current: BridgeStatus = initialStatus;
+  /** Titles of the sessions chats follow (only those: the server may hold thousands). */
   private readonly titles = new Map<string, string>();
   private readonly eventTypesReported = new Set<string>();
 
@@ -299,9 +300,28 @@ export class Bridge implements BridgeHost {
     this.events?.reconnect();
   }
 
+  /** Sizes of what the bridge keeps in memory and in its state: each must stay bounded. */
+  diagnostics(): Record<string, number> {
+    const state = this.store.current;
+    const sizes: Record<string, number> = {
+      titles: this.titles.size,
+      'state.chats': Object.keys(state.chats).length,
+      'state.buttons': Object.keys(state.buttons).length,
+      'state.prompts': Object.keys(state.prompts).length,
+      'state.turns': Object.keys(state.turns).length,
+      'state.handledUpdates': state.handledUpdates.length,
+    };
+    for (const [name, size] of Object.entries(this.context?.turns.sizes() ?? {}))
+      sizes[`turns.${name}`] = size;
+    for (const feature of this.features) Object.assign(sizes, feature.sizes?.());
+    return sizes;
+  }
+
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    const sizes = Object.entries(this.diagnostics()).map(([name, size]) => `${name} ${size}`);
+    this.log.info(`Held at stop: ${sizes.join(', ')}.`);
     await this.poller?.stop();
     await this.events?.stop();
     this.context?.turns.clear();
@@ -417,7 +437,8 @@ export class Bridge implements BridgeHost {
       sessionId = sessionIdOf(event);
       if (event.type === 'session.updated' && sessionId) {
         const title = event.properties.info.title;
-        if (title && this.titles.get(sessionId) !== title) {
+        const followed = this.context?.chats.placesOf(sessionId).length;
+        if (title && followed && this.titles.get(sessionId) !== title) {
           this.titles.set(sessionId, title);
           this.refreshSessions();
         }
@@ -485,7 +506,7 @@ export class Bridge implements BridgeHost {
         ? [
             {
               sessionId: chat.sessionId,
-              title: this.titles.get(chat.sessionId) ?? chat.sessionId,
+              title: this.titles.get(chat.sessionId) ?? chat.topicName ?? chat.sessionId,
               place:
                 chat.threadId === undefined
                   ? `chat ${chat.chatId}`
@@ -496,6 +517,9 @@ export class Bridge implements BridgeHost {
           ]
         : [],
     );
+    // A session no chat follows any more needs no title.
+    for (const sessionId of this.titles.keys())
+      if (!sessions.some((s) => s.sessionId === sessionId)) this.titles.delete(sessionId);
     this.setStatus({ sessions });
   }
 }

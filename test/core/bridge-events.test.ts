@@ -19,6 +19,8 @@ interface FakeOpencode {
   url: string;
   /** Event-stream connections made so far. */
   connections: () => number;
+  /** Paths of the other requests answered so far. */
+  requests: string[];
   /** Writes events to the newest event-stream connection, in one TCP write. */
   send: (...payloads: unknown[]) => void;
   close: () => Promise<void>;
@@ -26,6 +28,7 @@ interface FakeOpencode {
 
 async function fakeOpencode(): Promise<FakeOpencode> {
   const streams: http.ServerResponse[] = [];
+  const requests: string[] = [];
   const session = { id: SESSION, title: 'Old title', directory: tmpdir(), time: { created: 0 } };
   const server = http.createServer((req, res) => {
     const route = (req.url ?? '').split('?')[0];
@@ -44,12 +47,13 @@ async function fakeOpencode(): Promise<FakeOpencode> {
             ? session
             : [];
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+    res.end(JSON.stringify(body), () => requests.push(route ?? ''));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     connections: () => streams.length,
+    requests,
     send: (...payloads) =>
       streams
         .at(-1)
@@ -102,8 +106,10 @@ async function start(): Promise<{
   );
   cleanups.push(() => bridge.stop());
   await bridge.start();
-  // Connected, and the resync after connecting followed the busy session (a turn is live).
+  // Connected, and the resync after connecting followed the busy session: a turn is live and has
+  // read the session's messages (which would replace what events arrived before).
   await until(() => bridge.status().sessions.some((s) => s.busy), 10_000);
+  await until(() => opencode.requests.includes(`/session/${SESSION}/message`), 10_000);
   return { bridge, opencode, telegram, logs };
 }
 
@@ -126,19 +132,19 @@ describe('malformed OpenCode events', () => {
           info: { id: SESSION, title: 'New title', directory: tmpdir(), time: { created: 0 } },
         },
       },
-      {
-        type: 'message.part.delta',
-        properties: {
-          sessionID: SESSION,
-          messageID: 'msg_answer',
-          partID: 'prt_answer',
-          field: 'text',
-          delta: 'still streaming',
-        },
-      },
     );
-
     await until(() => bridge.status().sessions[0]?.title === 'New title', 5000);
+    // And the live turn still takes what streams in.
+    opencode.send({
+      type: 'message.part.delta',
+      properties: {
+        sessionID: SESSION,
+        messageID: 'msg_answer',
+        partID: 'prt_answer',
+        field: 'text',
+        delta: 'still streaming',
+      },
+    });
     await telegram.waitFor(() =>
       telegram.messages(OWNER.id).some((m) => m.fromBot && m.text?.includes('still streaming')),
     );
@@ -151,5 +157,41 @@ describe('malformed OpenCode events', () => {
       'warn [opencode] Skipped message.updated events from OpenCode without info.id. (Said once per event type.)',
       'warn [opencode] Skipped session.status events from OpenCode without status.type. (Said once per event type.)',
     ]);
+  });
+});
+
+describe('session titles', () => {
+  it('are kept for the sessions chats follow only, and forgotten when a session is deleted', async () => {
+    const { bridge, opencode } = await start();
+    const updated = (id: string, title: string) => ({
+      type: 'session.updated',
+      properties: { sessionID: id, info: { id, title, directory: tmpdir(), time: { created: 0 } } },
+    });
+    // The desk's other sessions, each retitled: the server may hold thousands.
+    opencode.send(
+      ...Array.from({ length: 300 }, (_, i) => updated(`ses_desk${i}`, `Desk ${i}`)),
+      updated(SESSION, 'Followed title'),
+    );
+    await until(() => bridge.status().sessions[0]?.title === 'Followed title');
+    expect(bridge.diagnostics()['titles']).toBe(1);
+    opencode.send({ type: 'session.deleted', properties: { sessionID: SESSION } });
+    await until(() => bridge.diagnostics()['titles'] === 0);
+  });
+});
+
+describe('open questions', () => {
+  it('that ended while the connection was down are forgotten after the reconnect', async () => {
+    const { bridge, opencode } = await start();
+    opencode.send(
+      ...Array.from({ length: 50 }, (_, i) => ({
+        type: 'question.asked',
+        properties: { id: `que_${i}`, sessionID: `ses_desk${i}`, questions: [] },
+      })),
+    );
+    await until(() => bridge.diagnostics()['questions.requests'] === 50);
+    // OpenCode restarted meanwhile: none of them is pending any more (GET /question says []).
+    bridge.reconnect();
+    await until(() => opencode.connections() === 2);
+    await until(() => bridge.diagnostics()['questions.requests'] === 0);
   });
 });
