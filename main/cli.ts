@@ -4,7 +4,9 @@ import os from 'node:os';
 import { createBridge } from './core/bridge';
 import { settingsFromEnv } from './core/config';
 import { ConfigError } from './core/errors';
+import type { LogEntry } from './core/status';
 import { createLogHub, formatLogLine } from './core/log';
+import { RepeatCounter } from './core/log-repeats';
 
 const STOP_TIMEOUT_MS = 8_000;
 
@@ -28,8 +30,14 @@ async function main(): Promise<void> {
   const hub = createLogHub({
     minLevel: process.env['BRIDGE_LOG_LEVEL'] === 'debug' ? 'debug' : 'info',
   });
-  // Unbuffered: one write per line, so a supervisor or a pipe sees each line as it happens.
-  hub.addSink((entry) => process.stdout.write(`${formatLogLine(entry)}\n`));
+  // Unbuffered: one write per line, so a supervisor or a pipe sees each line as it happens. A
+  // flood of one line prints its first lines, then its count once a minute.
+  const repeats = new RepeatCounter();
+  const print = (entries: LogEntry[]): void => {
+    for (const entry of entries) process.stdout.write(`${formatLogLine(entry)}\n`);
+  };
+  hub.addSink((entry) => print(repeats.add(entry)));
+  setInterval(() => print(repeats.flush(Date.now())), 5_000).unref();
   const bridge = createBridge(settings, { logHub: hub });
 
   let stopping = false;
@@ -39,7 +47,10 @@ async function main(): Promise<void> {
     hub.logger('bridge').info(`${signal} received; stopping.`);
     const force = setTimeout(() => process.exit(1), STOP_TIMEOUT_MS);
     force.unref();
-    void bridge.stop().then(() => process.exit(0));
+    void bridge.stop().then(() => {
+      print(repeats.drain(Date.now()));
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
