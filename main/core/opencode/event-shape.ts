@@ -8,6 +8,7 @@ type Check = (value: unknown) => boolean;
 const isString: Check = (v) => typeof v === 'string';
 const isObject: Check = (v) => typeof v === 'object' && v !== null;
 const isArray: Check = (v) => Array.isArray(v);
+const isNumber: Check = (v) => typeof v === 'number';
 
 const REQUIRED: Readonly<Record<string, ReadonlyArray<readonly [string, Check]>>> = {
   'session.status': [['status.type', isString]],
@@ -15,7 +16,7 @@ const REQUIRED: Readonly<Record<string, ReadonlyArray<readonly [string, Check]>>
   'message.updated': [
     ['info.id', isString],
     ['info.role', isString],
-    ['info.time', isObject],
+    ['info.time.created', isNumber],
   ],
   'message.part.updated': [
     ['part.id', isString],
@@ -50,11 +51,24 @@ const PART_REQUIRED: Readonly<Record<string, ReadonlyArray<readonly [string, Che
   ],
 };
 
+/** Assistant messages are summed up at the end of a turn: their cost and tokens must be there. */
+const ASSISTANT_REQUIRED: ReadonlyArray<readonly [string, Check]> = [
+  ['info.parentID', isString],
+  ['info.cost', isNumber],
+  ['info.tokens.input', isNumber],
+  ['info.tokens.output', isNumber],
+  ['info.tokens.reasoning', isNumber],
+];
+
 /** The first field (e.g. `part.id`) the bridge needs and the event lacks; undefined if none. */
 export function missingField(event: OpencodeEvent): string | undefined {
   const missing = firstMissing(event.properties, REQUIRED[event.type]);
-  if (missing || event.type !== 'message.part.updated') return missing;
-  return firstMissing(event.properties, PART_REQUIRED[event.properties.part.type]);
+  if (missing) return missing;
+  if (event.type === 'message.part.updated')
+    return firstMissing(event.properties, PART_REQUIRED[event.properties.part.type]);
+  if (event.type === 'message.updated' && event.properties.info.role === 'assistant')
+    return firstMissing(event.properties, ASSISTANT_REQUIRED);
+  return undefined;
 }
 
 function firstMissing(
