@@ -80,6 +80,9 @@ export async function soakSection(b: Bench, minutes: number): Promise<Section> {
     notes: [
       ...r.faults.map((f) => `Fault: ${f}`),
       ...lost.map((a) => `Lost: ${a.kind} in ${a.place} (${a.text}): ${a.detail ?? ''}`),
+      ...r.actions
+        .filter((a) => a.outcome === 'interrupted')
+        .map((a) => `Interrupted: ${a.kind} in ${a.place}: ${a.detail ?? ''}`),
       ...r.duplicatedPrompts.map((d) => `Run twice: ${d}`),
     ],
   };

@@ -2,6 +2,9 @@
 // topics (streamed answers, a permission answered, /status, a question), while OpenCode is
 // restarted twice and Telegram is cut off twice. Counts lost final answers, prompts the model saw
 // twice, 429s, the bridge's RSS and what it holds in memory at the end.
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { FakeUser, MessageView } from '../test/support/fake-telegram';
 import { expectedReply, prompts } from '../test/support/model-server';
 import {
@@ -152,7 +155,14 @@ export async function runSoak(b: Bench, config: SoakConfig): Promise<SoakResult>
       .filter((a) => a.kind !== 'status' && (firstSteps.get(a.text) ?? 0) > 1)
       .map((a) => `${a.text} ×${firstSteps.get(a.text)}`);
 
+    for (const a of actions.filter((x) => x.outcome === 'lost'))
+      a.detail = `${a.detail ?? ''}; the model saw it ${firstSteps.get(a.text) ?? 0} time(s)`;
     await bridge.stop();
+    if (actions.some((a) => a.outcome === 'lost')) {
+      const file = path.join(os.tmpdir(), `soak-bridge-${Date.now()}.log`);
+      await writeFile(file, bridge.lines.join('\n'));
+      faults.push(`the bridge's log is in ${file}`);
+    }
     const heldLine = bridge.lines.find((l) => l.includes('Held at stop:')) ?? '';
     const held = (/Held at stop: (.*)\.$/.exec(heldLine)?.[1] ?? '')
       .split(', ')
@@ -227,8 +237,12 @@ async function act(b: Bench, place: Place, kind: Kind, seq: number): Promise<Act
     const notice = await wait(() => fresh().find((m) => isNotice(m) || refused(m)));
     if (!notice) action.detail = 'no notice';
     else if (refused(notice)) action.outcome = 'refused';
-    else if (/^⚠️ Interrupted/u.test(notice.text ?? '')) action.outcome = 'interrupted';
-    else if (fresh().some((m) => m.text === answer || m.text?.endsWith(`\n\n${answer}`)))
+    else if (/^⚠️ Interrupted/u.test(notice.text ?? '')) {
+      action.outcome = 'interrupted';
+      action.detail = `${Math.round((notice.history[0]?.at ?? 0) / 1000) % 100_000}: ${fresh()
+        .map((m) => m.text?.slice(0, 60))
+        .join(' | ')}`;
+    } else if (fresh().some((m) => m.text === answer || m.text?.endsWith(`\n\n${answer}`)))
       action.outcome = 'answered';
     else action.detail = `notice "${notice.text?.slice(0, 80)}" without the whole answer`;
     return action;
