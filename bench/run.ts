@@ -1,7 +1,8 @@
 // `npm run bench`: the bridge's performance figures, printed as tables and written to
 // bench/results/ (dated markdown + JSON, latest.md for the README, SVG charts).
 //   --quick            short versions of everything (development; not for publishing)
-//   --only a,b         some of: pipeline, render, staleness, load, idle (not written to latest.md)
+//   --only a,b         some of: pipeline, render, staleness, load, idle, soak (not written to latest.md)
+//   --soak-minutes N   how long the soak runs (default 10; 2 with --quick)
 import os from 'node:os';
 import { opencodeVersion } from '../test/support/opencode';
 import { lineChart } from './chart';
@@ -9,6 +10,7 @@ import { bench, closeBench } from './e2e';
 import { renderCosts } from './growth';
 import { runIdle } from './idle';
 import { runLoad } from './load';
+import { soakSection } from './soak-section';
 import { type PipelineConfig, type PipelineResult, runPipeline } from './pipeline';
 import {
   type Figure,
@@ -23,7 +25,7 @@ import {
 } from './report';
 import { runStaleness } from './staleness';
 
-const ALL = ['pipeline', 'render', 'idle', 'staleness', 'load'] as const;
+const ALL = ['pipeline', 'render', 'idle', 'staleness', 'load', 'soak'] as const;
 type Part = (typeof ALL)[number];
 
 const args = process.argv.slice(2);
@@ -35,6 +37,12 @@ const only = new Set<Part>(
     : [...ALL],
 );
 for (const p of only) if (!ALL.includes(p)) throw new Error(`--only: unknown part ${p}`);
+const soakMinutes = args.includes('--soak-minutes')
+  ? Number(args[args.indexOf('--soak-minutes') + 1])
+  : quick
+    ? 2
+    : 10;
+if (!(soakMinutes > 0)) throw new Error('--soak-minutes: give a number of minutes, e.g. 10');
 
 const EDIT_INTERVAL_MS = 1000;
 const log = (m: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -263,12 +271,19 @@ async function main(): Promise<void> {
   try {
     if (only.has('pipeline')) report.sections.push(...(await pipelineSections()));
     if (only.has('render')) report.sections.push(renderSection());
-    const e2e = ['idle', 'staleness', 'load'].some((p) => only.has(p as Part));
+    const e2e = ['idle', 'staleness', 'load', 'soak'].some((p) => only.has(p as Part));
     if (e2e) log('starting the scripted model, opencode serve and the fake Bot API');
     const b = e2e ? await bench() : undefined;
     if (b && only.has('idle')) report.sections.push(await idleSection(b));
     if (b && only.has('staleness')) report.sections.push(await stalenessSection(b));
     if (b && only.has('load')) report.sections.push(await loadSection(b));
+    // Last: it restarts the shared OpenCode.
+    if (b && only.has('soak')) {
+      log(
+        `soak: ${soakMinutes} min, 5 chats and 3 topics, OpenCode restarted and Telegram cut off twice`,
+      );
+      report.sections.push(await soakSection(b, soakMinutes));
+    }
   } finally {
     await closeBench();
   }

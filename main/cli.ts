@@ -4,7 +4,9 @@ import os from 'node:os';
 import { createBridge } from './core/bridge';
 import { settingsFromEnv } from './core/config';
 import { ConfigError } from './core/errors';
+import type { LogEntry } from './core/status';
 import { createLogHub, formatLogLine } from './core/log';
+import { RepeatCounter } from './core/log-repeats';
 import { installProcessGuard } from './process-guard';
 
 const STOP_TIMEOUT_MS = 8_000;
@@ -31,8 +33,16 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  // Unbuffered: one write per line, so a supervisor or a pipe sees each line as it happens.
-  hub.addSink((entry) => process.stdout.write(`${formatLogLine(entry)}\n`));
+  // Unbuffered: one write per line, so a supervisor or a pipe sees each line as it happens. A
+  // flood of one line prints its first lines, then its count once a minute.
+  const repeats = new RepeatCounter();
+  const print = (entries: LogEntry[]): void => {
+    for (const entry of entries)
+      process.stdout.write(`${formatLogLine(entry)}
+`);
+  };
+  hub.addSink((entry) => print(repeats.add(entry)));
+  setInterval(() => print(repeats.flush(Date.now())), 5_000).unref();
   const bridge = createBridge(settings, { logHub: hub });
   const log = hub.logger('bridge');
 
@@ -46,7 +56,10 @@ async function main(): Promise<void> {
     return bridge
       .stop()
       .catch((error: unknown) => log.error(`Stopping failed: ${(error as Error).message}`))
-      .finally(() => process.exit(code));
+      .finally(() => {
+        print(repeats.drain(Date.now()));
+        process.exit(code);
+      });
   };
   const shutdown = (signal: string): void => {
     if (stopping) return;

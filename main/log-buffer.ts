@@ -1,5 +1,7 @@
 // The app's log: a capped ring buffer the Logs tab reads and subscribes to. Bridge lines and the
 // app's own lines meet here; every message is redacted against the secrets seen this session.
+// A flood of one line is counted, not kept line by line, so it cannot push real errors out.
+import { RepeatCounter, type RepeatOptions } from './core/log-repeats';
 import { createSecretRegistry } from './core/redact';
 import type { LogEntry, LogLevel } from './core/status';
 
@@ -34,26 +36,34 @@ export function formatLogLine(entry: LogEntry): string {
 }
 
 export function createLogBuffer(
-  options: { capacity?: number; now?: () => number } = {},
+  options: { capacity?: number; now?: () => number; repeats?: RepeatOptions } = {},
 ): LogBuffer {
   const capacity = options.capacity ?? LOG_CAPACITY;
   const now = options.now ?? Date.now;
+  const repeats = new RepeatCounter(options.repeats);
   const lines: LogEntry[] = [];
   const listeners = new Set<(entry: LogEntry) => void>();
   // The same registry as the core's, so the app's own lines hide the same forms of a secret.
   const secrets = createSecretRegistry();
   const redact = (text: string): string => secrets.redact(text);
 
-  const push = (entry: LogEntry): void => {
-    const clean: LogEntry = { ...entry, message: redact(entry.message) };
-    lines.push(clean);
+  const keep = (entry: LogEntry): void => {
+    lines.push(entry);
     if (lines.length > capacity) lines.splice(0, lines.length - capacity);
-    for (const listener of listeners) listener(clean);
+    for (const listener of listeners) listener(entry);
+  };
+
+  const push = (entry: LogEntry): void => {
+    for (const line of repeats.add({ ...entry, message: redact(entry.message) })) keep(line);
   };
 
   return {
     push,
-    entries: () => [...lines],
+    entries: () => {
+      // A flood that has ended shows its count when the log is looked at.
+      for (const line of repeats.flush(now())) keep(line);
+      return [...lines];
+    },
     onEntry(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

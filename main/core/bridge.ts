@@ -25,6 +25,7 @@ import { ButtonRegistry } from './interaction/buttons';
 import type { LogHub, Logger } from './log';
 import { createLogHub } from './log';
 import { OpencodeClient, type FetchLike } from './opencode/client';
+import { missingField } from './opencode/event-shape';
 import { EventStream } from './opencode/event-stream';
 import { OpencodeServerProcess } from './opencode/server-process';
 import { redactDeep } from './redact';
@@ -67,7 +68,9 @@ export class Bridge implements BridgeHost {
   private readonly store: StateStore;
   private readonly listeners = new Set<(status: BridgeStatus) => void>();
   private current: BridgeStatus = initialStatus;
+  /** Titles of the sessions chats follow (only those: the server may hold thousands). */
   private readonly titles = new Map<string, string>();
+  private readonly eventTypesReported = new Set<string>();
 
   private server: OpencodeServerProcess | undefined;
   private events: EventStream | undefined;
@@ -373,9 +376,28 @@ export class Bridge implements BridgeHost {
     this.events?.reconnect();
   }
 
+  /** Sizes of what the bridge keeps in memory and in its state: each must stay bounded. */
+  diagnostics(): Record<string, number> {
+    const state = this.store.current;
+    const sizes: Record<string, number> = {
+      titles: this.titles.size,
+      'state.chats': Object.keys(state.chats).length,
+      'state.buttons': Object.keys(state.buttons).length,
+      'state.prompts': Object.keys(state.prompts).length,
+      'state.turns': Object.keys(state.turns).length,
+      'state.handledUpdates': state.handledUpdates.length,
+    };
+    for (const [name, size] of Object.entries(this.context?.turns.sizes() ?? {}))
+      sizes[`turns.${name}`] = size;
+    for (const feature of this.features) Object.assign(sizes, feature.sizes?.());
+    return sizes;
+  }
+
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    const sizes = Object.entries(this.diagnostics()).map(([name, size]) => `${name} ${size}`);
+    this.log.info(`Held at stop: ${sizes.join(', ')}.`);
     await this.poller?.stop();
     await this.events?.stop();
     this.context?.turns.clear();
@@ -483,22 +505,45 @@ export class Bridge implements BridgeHost {
 
   private onOpencodeEvent(global: GlobalEvent): void {
     const event = global.payload;
-    const sessionId = sessionIdOf(event);
-    if (event.type === 'session.updated' && sessionId) {
-      const title = event.properties.info.title;
-      if (title && this.titles.get(sessionId) !== title) {
-        this.titles.set(sessionId, title);
-        this.refreshSessions();
-      }
+    // A malformed event is skipped, never thrown into the event stream (which would drop it).
+    const missing = missingField(event);
+    if (missing) {
+      this.eventProblem(
+        event.type,
+        `Skipped ${event.type} events from OpenCode without ${missing}.`,
+      );
+      return;
     }
-    if (sessionId) this.context?.turns.onEvent(event, sessionId);
+    let sessionId: string | undefined;
+    try {
+      sessionId = sessionIdOf(event);
+      if (event.type === 'session.updated' && sessionId) {
+        const title = event.properties.info.title;
+        const followed = this.context?.chats.placesOf(sessionId).length;
+        if (title && followed && this.titles.get(sessionId) !== title) {
+          this.titles.set(sessionId, title);
+          this.refreshSessions();
+        }
+      }
+      if (event.type === 'session.deleted' && sessionId) this.titles.delete(sessionId);
+      if (sessionId) this.context?.turns.onEvent(event, sessionId);
+    } catch (error) {
+      this.eventProblem(event.type, `Handling ${event.type} failed: ${toError(error).message}`);
+    }
     for (const feature of this.features) {
       try {
         feature.onEvent?.(event, sessionId);
       } catch (error) {
-        this.log.error(`Handling ${event.type} failed: ${toError(error).message}`);
+        this.eventProblem(event.type, `Handling ${event.type} failed: ${toError(error).message}`);
       }
     }
+  }
+
+  /** Said once per event type: a server sending many bad events must not flood the log. */
+  private eventProblem(type: string, message: string): void {
+    if (this.eventTypesReported.has(type)) return;
+    this.eventTypesReported.add(type);
+    this.hub.logger('opencode').warn(`${message} (Said once per event type.)`);
   }
 
   /** After a (re)connect nothing can be replayed: re-read status, prompts and questions. */
@@ -543,7 +588,7 @@ export class Bridge implements BridgeHost {
         ? [
             {
               sessionId: chat.sessionId,
-              title: this.titles.get(chat.sessionId) ?? chat.sessionId,
+              title: this.titles.get(chat.sessionId) ?? chat.topicName ?? chat.sessionId,
               place:
                 chat.threadId === undefined
                   ? `chat ${chat.chatId}`
@@ -554,6 +599,9 @@ export class Bridge implements BridgeHost {
           ]
         : [],
     );
+    // A session no chat follows any more needs no title.
+    for (const sessionId of this.titles.keys())
+      if (!sessions.some((s) => s.sessionId === sessionId)) this.titles.delete(sessionId);
     this.setStatus({ sessions });
   }
 }

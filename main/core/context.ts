@@ -46,6 +46,8 @@ export interface Feature {
   onConnected?(): Promise<void>;
   /** Open prompts waiting for the user, for the status and tray. */
   waitingSessions?(): string[];
+  /** Sizes of what the feature keeps in memory, for diagnostics. */
+  sizes?(): Record<string, number>;
 }
 
 /** The chat place a grammY update belongs to. General (thread 1) counts as the chat itself. */

@@ -166,6 +166,7 @@ export function filesFeature(context: BridgeContext): Feature & FileStash {
       bot.on(['message:photo', 'message:document'], receive);
     },
     sendWith,
+    sizes: () => ({ 'files.downloaded': downloaded.size }),
   };
 }
 

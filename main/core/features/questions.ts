@@ -116,6 +116,8 @@ export function questionsFeature(context: BridgeContext): Feature {
 
     async onConnected() {
       const pending = await prompts.pendingInOpencode<QuestionRequest>('/question');
+      // Questions that ended while the connection was down get no "replied" event.
+      requests.clear();
       for (const request of pending) requests.set(request.id, request);
       await prompts.forgetAllBut(
         new Set(pending.map((q) => q.id)),
@@ -125,6 +127,8 @@ export function questionsFeature(context: BridgeContext): Feature {
     },
 
     waitingSessions: () => prompts.all().map((p) => p.sessionId),
+
+    sizes: () => ({ 'questions.requests': requests.size }),
 
     async onButton(ctx: Context, press: ButtonPress) {
       const requestId = press.record.payload['requestId'] as string;

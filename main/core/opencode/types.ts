@@ -161,6 +161,7 @@ export type OpencodeEvent =
   | { type: 'session.status'; properties: { sessionID: string; status: SessionStatus } }
   | { type: 'session.idle'; properties: { sessionID: string } }
   | { type: 'session.updated'; properties: { sessionID?: string; info: Session } }
+  | { type: 'session.deleted'; properties: { sessionID: string; info?: Session } }
   | { type: 'session.error'; properties: { sessionID?: string; error?: MessageError } }
   | { type: 'message.updated'; properties: { sessionID?: string; info: Message } }
   | { type: 'message.part.updated'; properties: { sessionID?: string; part: Part } }

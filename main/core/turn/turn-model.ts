@@ -17,6 +17,16 @@ interface StreamedPart {
   text: string;
 }
 
+/**
+ * The last step asked for tools (`finish: tool-calls`), they ran, and no step came after: OpenCode
+ * stopped before it could answer (a tool that failed, such as a rejected permission, ends the turn
+ * on purpose).
+ */
+function stoppedBetweenSteps({ info, parts }: MessageWithParts): boolean {
+  if (info.role !== 'assistant' || info.finish !== 'tool-calls') return false;
+  return !parts.some((p) => p.type === 'tool' && p.state.status === 'error');
+}
+
 export class TurnModel {
   /** Part ids in the order they first appeared, so text reads in the order it was written. */
   private readonly order: string[] = [];
@@ -58,9 +68,13 @@ export class TurnModel {
       for (const part of parts) model.applyPart(part);
     }
     model.status = { type: 'idle' };
-    const last = [...model.assistants.values()].at(-1);
+    const last = messages.filter((m) => model.assistants.has(m.info.id)).at(-1);
     model.interrupted =
-      last !== undefined && last.time.completed === undefined && !last.error && !model.aborted;
+      last !== undefined &&
+      last.info.role === 'assistant' &&
+      !last.info.error &&
+      !model.aborted &&
+      (last.info.time.completed === undefined || stoppedBetweenSteps(last));
     return model;
   }
 

@@ -40,15 +40,22 @@ interface SeenUserMessage {
 
 export class TurnRegistry {
   private readonly turns = new Map<string, LiveTurn>();
-  /** The newest user message seen per session: where a turn started at the desk begins. */
+  /**
+   * The newest user message seen per session a chat follows (or with a live turn): where a turn
+   * started at the desk begins. Forgotten when the session is deleted, or when its turn ends and
+   * no chat follows it any more.
+   */
   private readonly lastUserMessage = new Map<string, SeenUserMessage>();
   /**
-   * Reply messages this run of the bridge owns. A persisted turn whose reply is not among them was
-   * left by a previous run; one that is belongs to a turn still being delivered, and must not be
-   * "resumed" by the session's next turn.
+   * Reply messages (`chatId:messageId`) of turns this run is delivering. A persisted turn whose
+   * reply is not among them was left by a previous run; one that is belongs to a turn still being
+   * delivered, and must not be "resumed" by the session's next turn. Forgotten once delivered.
    */
-  private readonly ownReplies = new Set<number>();
-  /** Telegram messages whose prompts OpenCode queued behind a running turn, oldest first. */
+  private readonly ownReplies = new Set<string>();
+  /**
+   * Telegram messages whose prompts OpenCode queued behind a running turn, oldest first. Forgotten
+   * when the session goes idle: by then OpenCode ran the queue or dropped it (an abort).
+   */
   private readonly queued = new Map<string, number[]>();
 
   constructor(private readonly deps: TurnRegistryDeps) {}
@@ -82,7 +89,7 @@ export class TurnRegistry {
       now: this.deps.now,
       // Persisted as soon as the reply exists: a bridge killed mid-turn finishes it after restart.
       onMessageId: (messageId) => {
-        this.ownReplies.add(messageId);
+        this.ownReplies.add(replyKey(place.chatId, messageId));
         const record: InFlightTurn = {
           sessionId,
           chatId: place.chatId,
@@ -129,10 +136,16 @@ export class TurnRegistry {
   }
 
   onEvent(event: OpencodeEvent, sessionId: string): void {
-    if (event.type === 'message.updated' && event.properties.info.role === 'user') {
+    if (event.type === 'session.deleted') this.forget(sessionId);
+    if (
+      event.type === 'message.updated' &&
+      event.properties.info.role === 'user' &&
+      (this.turns.has(sessionId) || this.followed(sessionId))
+    ) {
       const { id, time } = event.properties.info;
       this.lastUserMessage.set(sessionId, { id, created: time.created });
     }
+    if (event.type === 'session.idle') this.queued.delete(sessionId);
     let turn = this.turns.get(sessionId);
     if (turn && event.type === 'message.updated' && event.properties.info.role === 'assistant') {
       // An answer to a later user message: a queued prompt has started. It gets its own reply.
@@ -180,8 +193,10 @@ export class TurnRegistry {
     for (const sessionId of Object.keys(this.deps.store.current.turns))
       this.resumePersisted(sessionId);
     for (const turn of [...this.turns.values()]) {
-      if (!busySessions.has(turn.sessionId)) void this.finish(turn);
-      else void turn.catchUp();
+      if (!busySessions.has(turn.sessionId)) {
+        this.queued.delete(turn.sessionId);
+        void this.finish(turn);
+      } else void turn.catchUp();
     }
     for (const sessionId of busySessions) {
       if (this.turns.has(sessionId)) continue;
@@ -195,10 +210,11 @@ export class TurnRegistry {
 
   private resumePersisted(sessionId: string): LiveTurn | undefined {
     const record = this.deps.store.current.turns[sessionId];
-    if (!record || this.turns.has(sessionId) || this.ownReplies.has(record.messageId)) {
+    const key = record && replyKey(record.chatId, record.messageId);
+    if (!record || !key || this.turns.has(sessionId) || this.ownReplies.has(key)) {
       return this.turns.get(sessionId);
     }
-    this.ownReplies.add(record.messageId);
+    this.ownReplies.add(key);
     this.deps.log.info(`Picking up the turn in session ${sessionId} left by the previous run.`);
     const place = { chatId: record.chatId, threadId: record.threadId };
     const turn = this.start(sessionId, place, record.startedAt, {
@@ -238,6 +254,10 @@ export class TurnRegistry {
         if (state.turns[turn.sessionId]?.messageId === turn.replyMessageId)
           delete state.turns[turn.sessionId];
       });
+      if (turn.replyMessageId !== undefined)
+        this.ownReplies.delete(replyKey(turn.place.chatId, turn.replyMessageId));
+      if (!this.turns.has(turn.sessionId) && !this.followed(turn.sessionId))
+        this.lastUserMessage.delete(turn.sessionId);
       this.deps.log.info(`Turn in session ${turn.sessionId} delivered.`);
     });
     // Callers fire and forget: a failure is said here, never left unhandled.
@@ -248,6 +268,26 @@ export class TurnRegistry {
     );
   }
 
+  private followed(sessionId: string): boolean {
+    return this.deps.chats.placesOf(sessionId).length > 0;
+  }
+
+  /** A deleted session: what was kept for its next turn is not needed any more. */
+  private forget(sessionId: string): void {
+    this.lastUserMessage.delete(sessionId);
+    this.queued.delete(sessionId);
+  }
+
+  /** How much the registry holds, for diagnostics (each stays bounded by the chats and turns). */
+  sizes(): Record<string, number> {
+    return {
+      turns: this.turns.size,
+      lastUserMessage: this.lastUserMessage.size,
+      ownReplies: this.ownReplies.size,
+      queued: this.queued.size,
+    };
+  }
+
   sessions(): string[] {
     return [...this.turns.keys()];
   }
@@ -255,5 +295,11 @@ export class TurnRegistry {
   clear(): void {
     for (const turn of this.turns.values()) turn.dispose();
     this.turns.clear();
+    this.lastUserMessage.clear();
+    this.queued.clear();
   }
+}
+
+function replyKey(chatId: number, messageId: number): string {
+  return `${chatId}:${messageId}`;
 }
