@@ -18,6 +18,7 @@ import {
   sendChatAction,
   sendMessage,
 } from './messages';
+import { withRichMethods } from './rich-methods';
 import { deleteWebhook, getUpdates, getWebhookInfo } from './updates';
 
 const HANDLERS: Record<string, MethodHandler> = {
@@ -47,7 +48,7 @@ const HANDLERS: Record<string, MethodHandler> = {
 };
 
 const BY_LOWER_NAME = new Map(
-  Object.entries(HANDLERS).map(([name, handler]) => [name.toLowerCase(), { name, handler }]),
+  Object.entries(withRichMethods(HANDLERS)).map(([name, handler]) => [name.toLowerCase(), { name, handler }]),
 );
 
 export function findMethod(name: string): { name: string; handler: MethodHandler } | undefined {
@@ -57,6 +58,7 @@ export function findMethod(name: string): { name: string; handler: MethodHandler
 /** Calls that produce or change messages: the only ones counted against flood limits. */
 export const RATE_LIMITED_METHODS = new Set([
   'sendMessage',
+  'sendRichMessage',
   'editMessageText',
   'editMessageReplyMarkup',
   'sendDocument',
