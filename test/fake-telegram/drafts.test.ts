@@ -14,7 +14,10 @@ describe('message drafts', () => {
     fake.addPrivateChat(alice);
     await bot.api.sendMessageDraft(alice.id, 7, '', { can_stop: true });
     time.advance(300);
-    await bot.api.sendMessageDraft(alice.id, 7, '<b>Hel</b>lo', { parse_mode: 'HTML', can_stop: true });
+    await bot.api.sendMessageDraft(alice.id, 7, '<b>Hel</b>lo', {
+      parse_mode: 'HTML',
+      can_stop: true,
+    });
     const [draft] = fake.drafts(alice.id);
     expect(draft).toMatchObject({ draftId: 7, state: 'active', text: 'Hello', canStop: true });
     expect(draft!.history.map((u) => [u.text, u.at - draft!.history[0]!.at])).toEqual([
@@ -61,9 +64,9 @@ describe('message drafts', () => {
     expect((await apiError(bot.api.sendMessageDraft(alice.id, 0, 'x'))).description).toBe(
       DRAFT_ERRORS.draftId,
     );
-    expect((await apiError(bot.api.sendMessageDraft(alice.id, 1, 'x'.repeat(4097)))).description).toBe(
-      'Bad Request: message is too long',
-    );
+    expect(
+      (await apiError(bot.api.sendMessageDraft(alice.id, 1, 'x'.repeat(4097)))).description,
+    ).toBe('Bad Request: message is too long');
     expect(fake.draftHistory()).toEqual([]);
   });
 
@@ -105,7 +108,9 @@ describe('message drafts', () => {
       allowed_updates: ['message', 'callback_query', 'stopped_message_generation'],
     });
     await bot.api.sendMessageDraft(alice.id, 5, 'y', { can_stop: true });
-    expect(fake.userPressesStop(alice.id, undefined, 5)?.stopped_message_generation?.draft_id).toBe(5);
+    expect(fake.userPressesStop(alice.id, undefined, 5)?.stopped_message_generation?.draft_id).toBe(
+      5,
+    );
   });
 
   it('has its own rate limit (5 per second per chat) and does not spend the message budget', async () => {

@@ -49,7 +49,11 @@ export interface RichTestApi {
    * The user presses Stop on the shown draft: emits `stopped_message_generation` (delivered
    * unless allowed_updates was set without it). Without keep_on_stop the draft vanishes at once.
    */
-  userPressesStop(chatId: number, threadId: number | undefined, draftId: number): Update | undefined;
+  userPressesStop(
+    chatId: number,
+    threadId: number | undefined,
+    draftId: number,
+  ): Update | undefined;
   /** The user creates a topic in their private chat (needs topic mode + users may create). */
   userCreatesTopic(input: { from: FakeUser; chatId: number; name: string; iconColor?: number }): {
     threadId: number;
@@ -67,7 +71,9 @@ export function configureRich(store: Store, options: RichOptions & { rateLimits?
   state.legacy = options.legacyServer ?? false;
   const limit = options.draftRateLimit;
   state.draftsPerSecond =
-    limit === false ? undefined : (limit?.perSecond ?? (options.rateLimits === false ? undefined : 5));
+    limit === false
+      ? undefined
+      : (limit?.perSecond ?? (options.rateLimits === false ? undefined : 5));
 }
 
 function view(draft: DraftRecord, now: number): DraftView {
@@ -100,17 +106,22 @@ export function richTestApi(store: Store, queue: UpdateQueue, now: () => number)
         .filter((d) => d.state === 'active'),
 
     draftHistory: (chatId) =>
-      state.drafts.filter((d) => chatId === undefined || d.chatId === chatId).map((d) => view(d, now())),
+      state.drafts
+        .filter((d) => chatId === undefined || d.chatId === chatId)
+        .map((d) => view(d, now())),
 
     userPressesStop(chatId, threadId, draftId) {
       const at = now();
       const draft = state.activeDraft(chatId, threadId, at);
       if (!draft || draft.draftId !== draftId) {
-        throw new Error(`userPressesStop: no draft ${draftId} shown in chat ${chatId}/${threadId ?? '-'}`);
+        throw new Error(
+          `userPressesStop: no draft ${draftId} shown in chat ${chatId}/${threadId ?? '-'}`,
+        );
       }
       const last = lastShown(draft);
       if (!last.canStop) throw new Error(`userPressesStop: draft ${draftId} has no Stop button`);
-      if (draft.stoppedAt !== undefined) throw new Error(`userPressesStop: draft ${draftId} was stopped`);
+      if (draft.stoppedAt !== undefined)
+        throw new Error(`userPressesStop: draft ${draftId} was stopped`);
       draft.stoppedAt = at;
       if (!last.keepOnStop) draft.ended = { reason: 'stopped', at };
       const chat = store.chat(chatId)!.chat as Chat.PrivateChat;
@@ -128,10 +139,14 @@ export function richTestApi(store: Store, queue: UpdateQueue, now: () => number)
     userCreatesTopic(input) {
       const chat = store.chat(input.chatId);
       if (!chat || chat.chat.type !== 'private' || chat.chat.id !== input.from.id) {
-        throw new Error(`userCreatesTopic: ${input.chatId} is not the private chat of ${input.from.id}`);
+        throw new Error(
+          `userCreatesTopic: ${input.chatId} is not the private chat of ${input.from.id}`,
+        );
       }
       if (!privateTopicsEnabled(store) || !botInfo(store).allows_users_to_create_topics) {
-        throw new Error('userCreatesTopic: the bot does not let users create topics (setPrivateTopicMode)');
+        throw new Error(
+          'userCreatesTopic: the bot does not let users create topics (setPrivateTopicMode)',
+        );
       }
       const { topic, message } = openPrivateTopic(store, chat, {
         name: input.name,

@@ -24,11 +24,13 @@ export const RICH_ERRORS = {
   tooManyBlocks: 'Bad Request: rich message has too many blocks',
   tooDeep: 'Bad Request: rich message is nested too deeply',
   tooManyColumns: 'Bad Request: rich message table has too many columns',
-  thinkingOutsideDraft: "Bad Request: can't parse rich message: thinking blocks are allowed only in drafts",
+  thinkingOutsideDraft:
+    "Bad Request: can't parse rich message: thinking blocks are allowed only in drafts",
 } as const;
 
 /** The 400 with one of the RICH_ERRORS descriptions. */
-export const fail = (key: keyof typeof RICH_ERRORS): ApiError => new ApiError(400, RICH_ERRORS[key]);
+export const fail = (key: keyof typeof RICH_ERRORS): ApiError =>
+  new ApiError(400, RICH_ERRORS[key]);
 
 export const richParseError = (what: string): ApiError =>
   badRequest(`can't parse rich message: ${what}`);
@@ -88,7 +90,8 @@ interface Walk {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates input blocks (InputRichBlock[]); throws the 400 Telegram-style ApiError. */
 export function validateRichBlocks(input: unknown, options: { draft: boolean }): RichContent {
@@ -100,9 +103,13 @@ export function validateRichBlocks(input: unknown, options: { draft: boolean }):
   if (walk.blocks > RICH_LIMITS.blocks) {
     throw fail('tooManyBlocks');
   }
-  return { blocks, plainText: richPlainText(blocks), characters: walk.characters, blockCount: walk.blocks };
+  return {
+    blocks,
+    plainText: richPlainText(blocks),
+    characters: walk.characters,
+    blockCount: walk.blocks,
+  };
 }
-
 
 function checkDepth(depth: number): void {
   if (depth > RICH_LIMITS.depth) throw fail('tooDeep');
@@ -130,7 +137,7 @@ function block(value: unknown, walk: Walk, depth: number): RichBlock {
   switch (type) {
     case 'paragraph':
     case 'footer':
-      return { type, text: text() } as RichBlock;
+      return { type, text: text() };
     case 'heading': {
       const size = value['size'];
       if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 6) {
@@ -143,7 +150,7 @@ function block(value: unknown, walk: Walk, depth: number): RichBlock {
       if (language !== undefined && typeof language !== 'string') {
         throw richParseError('pre language must be a string');
       }
-      return { type, text: text(), ...(language ? { language } : {}) } as RichBlock;
+      return { type, text: text(), ...(language ? { language } : {}) };
     }
     case 'divider':
       return { type };
@@ -154,15 +161,20 @@ function block(value: unknown, walk: Walk, depth: number): RichBlock {
     case 'list':
       return list(value, walk, depth);
     case 'blockquote':
-      return { type, blocks: blocks(), ...credit() } as RichBlock;
+      return { type, blocks: blocks(), ...credit() };
     case 'expandable_blockquote':
     case 'pullquote':
-      return { type, text: text(), ...credit() } as RichBlock;
+      return { type, text: text(), ...credit() };
     case 'table':
       return table(value, walk, depth);
     case 'details': {
       const summary = richText(value['summary'], walk, depth + 1, true);
-      return { type, summary, blocks: blocks(), ...(value['is_open'] === true ? { is_open: true } : {}) };
+      return {
+        type,
+        summary,
+        blocks: blocks(),
+        ...(value['is_open'] === true ? { is_open: true } : {}),
+      };
     }
     case 'buttons':
       return buttons(value, walk, depth);
@@ -214,11 +226,26 @@ function list(value: Json, walk: Walk, depth: number): RichBlock {
 function label(n: number, kind: string): string {
   if (kind === 'a' || kind === 'A') {
     let s = '';
-    for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(97 + ((k - 1) % 26)) + s;
+    for (let k = n; k > 0; k = Math.floor((k - 1) / 26))
+      s = String.fromCharCode(97 + ((k - 1) % 26)) + s;
     return kind === 'A' ? s.toUpperCase() : s;
   }
   if (kind === 'i' || kind === 'I') {
-    const romans: Array<[number, string]> = [[1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'], [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i']];
+    const romans: Array<[number, string]> = [
+      [1000, 'm'],
+      [900, 'cm'],
+      [500, 'd'],
+      [400, 'cd'],
+      [100, 'c'],
+      [90, 'xc'],
+      [50, 'l'],
+      [40, 'xl'],
+      [10, 'x'],
+      [9, 'ix'],
+      [5, 'v'],
+      [4, 'iv'],
+      [1, 'i'],
+    ];
     let s = '';
     let k = n;
     for (const [v, r] of romans) while (k >= v) [s, k] = [s + r, k - v];
@@ -251,7 +278,8 @@ function table(value: Json, walk: Walk, depth: number): RichBlock {
       if (!['top', 'middle', 'bottom'].includes(cell['valign'] as string)) {
         throw richParseError('table cell valign must be top, middle or bottom');
       }
-      const text = cell['text'] === undefined ? {} : { text: richText(cell['text'], walk, depth + 1, false) };
+      const text =
+        cell['text'] === undefined ? {} : { text: richText(cell['text'], walk, depth + 1, false) };
       return { ...cell, ...text };
     });
     if (columns > RICH_LIMITS.columns) {
@@ -259,9 +287,14 @@ function table(value: Json, walk: Walk, depth: number): RichBlock {
     }
     return out;
   });
-  const caption = value['caption'] === undefined ? {} : { caption: richText(value['caption'], walk, depth + 1, false) };
+  const caption =
+    value['caption'] === undefined
+      ? {}
+      : { caption: richText(value['caption'], walk, depth + 1, false) };
   const flags = Object.fromEntries(
-    ['is_bordered', 'is_striped', 'is_compact'].filter((f) => value[f] === true).map((f) => [f, true]),
+    ['is_bordered', 'is_striped', 'is_compact']
+      .filter((f) => value[f] === true)
+      .map((f) => [f, true]),
   );
   return { type: 'table', cells: rows, ...flags, ...caption } as RichBlock;
 }
@@ -282,7 +315,8 @@ function buttons(value: Json, walk: Walk, depth: number): RichBlock {
 }
 
 function requiredString(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value === '') throw richParseError(`${what} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '')
+    throw richParseError(`${what} must be a non-empty string`);
   return value;
 }
 
@@ -296,7 +330,8 @@ function countedString(value: unknown, walk: Walk, what: string): string {
 function richText(value: unknown, walk: Walk, depth: number, required: boolean): RichText {
   const before = walk.characters;
   const out = textNode(value, walk, depth);
-  if (required && walk.characters === before && !hasAtom(out)) throw richParseError('text must be non-empty');
+  if (required && walk.characters === before && !hasAtom(out))
+    throw richParseError('text must be non-empty');
   return out;
 }
 
@@ -319,7 +354,8 @@ function textNode(value: unknown, walk: Walk, depth: number): RichText {
   const field = TEXT_WITH[type];
   if (field !== undefined) {
     const target = requiredString(value[field], `${type} ${field}`);
-    if (type === 'url' && !SAFE_SCHEMES.test(target)) throw richParseError(`unsupported URL "${target}"`);
+    if (type === 'url' && !SAFE_SCHEMES.test(target))
+      throw richParseError(`unsupported URL "${target}"`);
     return { type, text: inner(), [field]: target } as RichText;
   }
   switch (type) {

@@ -6,28 +6,107 @@
 import { richParseError } from './rich-content';
 
 const INLINE = new Set([
-  'a', 'b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'code', 'mark', 'sub', 'sup',
-  'tg-spoiler', 'tg-reference', 'tg-emoji', 'tg-time', 'tg-math', 'br', 'tg-button', 'input',
+  'a',
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'code',
+  'mark',
+  'sub',
+  'sup',
+  'tg-spoiler',
+  'tg-reference',
+  'tg-emoji',
+  'tg-time',
+  'tg-math',
+  'br',
+  'tg-button',
+  'input',
 ]);
 const BLOCK = new Set([
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'pre', 'footer', 'hr', 'ul', 'ol', 'li', 'blockquote',
-  'aside', 'cite', 'table', 'caption', 'tr', 'th', 'td', 'details', 'summary', 'tg-math-block',
-  'tg-button-row', 'tg-thinking', 'figure', 'figcaption', 'img', 'video', 'audio', 'tg-document',
-  'tg-map', 'tg-collage', 'tg-slideshow',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'p',
+  'pre',
+  'footer',
+  'hr',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'aside',
+  'cite',
+  'table',
+  'caption',
+  'tr',
+  'th',
+  'td',
+  'details',
+  'summary',
+  'tg-math-block',
+  'tg-button-row',
+  'tg-thinking',
+  'figure',
+  'figcaption',
+  'img',
+  'video',
+  'audio',
+  'tg-document',
+  'tg-map',
+  'tg-collage',
+  'tg-slideshow',
 ]);
 const VOID = new Set(['br', 'hr', 'img', 'input', 'tg-map']);
 const MEDIA: Record<string, string> = {
-  img: 'photo', video: 'video', audio: 'audio', 'tg-document': 'document', 'tg-map': 'map',
-  'tg-collage': 'collage', 'tg-slideshow': 'slideshow', figure: 'photo',
+  img: 'photo',
+  video: 'video',
+  audio: 'audio',
+  'tg-document': 'document',
+  'tg-map': 'map',
+  'tg-collage': 'collage',
+  'tg-slideshow': 'slideshow',
+  figure: 'photo',
 };
 const NAMED: Record<string, string> = {
-  lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00a0', hellip: '…', mdash: '—',
-  ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”',
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
 };
 const FORMAT: Record<string, string> = {
-  b: 'bold', strong: 'bold', i: 'italic', em: 'italic', u: 'underline', ins: 'underline',
-  s: 'strikethrough', strike: 'strikethrough', del: 'strikethrough', code: 'code', mark: 'marked',
-  sub: 'subscript', sup: 'superscript', 'tg-spoiler': 'spoiler',
+  b: 'bold',
+  strong: 'bold',
+  i: 'italic',
+  em: 'italic',
+  u: 'underline',
+  ins: 'underline',
+  s: 'strikethrough',
+  strike: 'strikethrough',
+  del: 'strikethrough',
+  code: 'code',
+  mark: 'marked',
+  sub: 'subscript',
+  sup: 'superscript',
+  'tg-spoiler': 'spoiler',
 };
 
 interface Element {
@@ -45,8 +124,11 @@ export function richHtmlToBlocks(source: string): Json[] {
 function decode(text: string): string {
   return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]+);/gi, (all, body: string) => {
     if (body.startsWith('#')) {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : Number(body.slice(1));
-      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : all;
+      const code =
+        body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : Number(body.slice(1));
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
+        ? String.fromCodePoint(code)
+        : all;
     }
     return NAMED[body] ?? all;
   });
@@ -80,7 +162,9 @@ function parse(source: string): Node[] {
       throw richParseError(`Unsupported tag "${name || raw}" at byte offset ${bytes(lt)}`);
     }
     const attrs = new Map<string, string>();
-    for (const m of raw.slice(name.length).matchAll(/([a-z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/]+)))?/gi)) {
+    for (const m of raw
+      .slice(name.length)
+      .matchAll(/([a-z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'/]+)))?/gi)) {
       attrs.set(m[1]!.toLowerCase(), decode(m[2] ?? m[3] ?? m[4] ?? ''));
     }
     const element: Element = { tag: name, attrs, children: [] };
@@ -94,7 +178,8 @@ function parse(source: string): Node[] {
 }
 
 const isBlockNode = (n: Node): boolean =>
-  typeof n !== 'string' && (BLOCK.has(n.tag) || (n.tag === 'a' && n.attrs.has('name') && n.children.length === 0));
+  typeof n !== 'string' &&
+  (BLOCK.has(n.tag) || (n.tag === 'a' && n.attrs.has('name') && n.children.length === 0));
 
 /** Children in block context: inline runs become paragraphs, whitespace between blocks goes. */
 function blocksOf(nodes: readonly Node[]): Json[] {
@@ -103,7 +188,8 @@ function blocksOf(nodes: readonly Node[]): Json[] {
   const flush = (): void => {
     const text = inlineOf(run);
     run = [];
-    if (!(typeof text === 'string' && text.trim() === '')) out.push({ type: 'paragraph', text: trimText(text) });
+    if (!(typeof text === 'string' && text.trim() === ''))
+      out.push({ type: 'paragraph', text: trimText(text) });
   };
   for (const node of nodes) {
     if (!isBlockNode(node)) {
@@ -122,7 +208,8 @@ function trimText(text: unknown): unknown {
 }
 
 function blockOf(e: Element): Json {
-  const inline = (): unknown => trimText(inlineOf(e.children.filter((c) => typeof c === 'string' || c.tag !== 'cite')));
+  const inline = (): unknown =>
+    trimText(inlineOf(e.children.filter((c) => typeof c === 'string' || c.tag !== 'cite')));
   const credit = (): Json => {
     const cite = e.children.find((c): c is Element => typeof c !== 'string' && c.tag === 'cite');
     return cite ? { credit: inlineOf(cite.children) } : {};
@@ -139,8 +226,12 @@ function blockOf(e: Element): Json {
     case 'a':
       return { type: 'anchor', name: e.attrs.get('name') ?? '' };
     case 'pre': {
-      const code = e.children.length === 1 && typeof e.children[0] !== 'string' ? e.children[0] : undefined;
-      const lang = code?.tag === 'code' ? /^language-(.+)$/.exec(code.attrs.get('class') ?? '')?.[1] : undefined;
+      const code =
+        e.children.length === 1 && typeof e.children[0] !== 'string' ? e.children[0] : undefined;
+      const lang =
+        code?.tag === 'code'
+          ? /^language-(.+)$/.exec(code.attrs.get('class') ?? '')?.[1]
+          : undefined;
       return { type: 'pre', text: plain(e.children), ...(lang ? { language: lang } : {}) };
     }
     case 'ul':
@@ -149,13 +240,19 @@ function blockOf(e: Element): Json {
     case 'blockquote':
       return e.attrs.has('expandable')
         ? { type: 'expandable_blockquote', text: inline(), ...credit() }
-        : { type: 'blockquote', blocks: blocksOf(e.children.filter((c) => typeof c === 'string' || c.tag !== 'cite')), ...credit() };
+        : {
+            type: 'blockquote',
+            blocks: blocksOf(e.children.filter((c) => typeof c === 'string' || c.tag !== 'cite')),
+            ...credit(),
+          };
     case 'aside':
       return { type: 'pullquote', text: inline(), ...credit() };
     case 'table':
       return table(e);
     case 'details': {
-      const summary = e.children.find((c): c is Element => typeof c !== 'string' && c.tag === 'summary');
+      const summary = e.children.find(
+        (c): c is Element => typeof c !== 'string' && c.tag === 'summary',
+      );
       return {
         type: 'details',
         summary: trimText(inlineOf(summary?.children ?? [])),
@@ -192,7 +289,9 @@ function list(e: Element): Json {
       n = li.attrs.has('value') ? Number(li.attrs.get('value')) : n + 1;
       return {
         blocks: blocksOf(li.children.filter((c) => c !== box)),
-        ...(box ? { has_checkbox: true, ...(box.attrs.has('checked') ? { is_checked: true } : {}) } : {}),
+        ...(box
+          ? { has_checkbox: true, ...(box.attrs.has('checked') ? { is_checked: true } : {}) }
+          : {}),
         ...(ordered ? { value: n, type: li.attrs.get('type') ?? type } : {}),
       };
     });
@@ -200,7 +299,9 @@ function list(e: Element): Json {
 }
 
 function table(e: Element): Json {
-  const caption = e.children.find((c): c is Element => typeof c !== 'string' && c.tag === 'caption');
+  const caption = e.children.find(
+    (c): c is Element => typeof c !== 'string' && c.tag === 'caption',
+  );
   const rows = e.children.filter((c): c is Element => typeof c !== 'string' && c.tag === 'tr');
   return {
     type: 'table',
@@ -217,7 +318,11 @@ function table(e: Element): Json {
         })),
     ),
     ...(caption ? { caption: inlineOf(caption.children) } : {}),
-    ...Object.fromEntries(['bordered', 'striped', 'compact'].filter((f) => e.attrs.has(f)).map((f) => [`is_${f}`, true])),
+    ...Object.fromEntries(
+      ['bordered', 'striped', 'compact']
+        .filter((f) => e.attrs.has(f))
+        .map((f) => [`is_${f}`, true]),
+    ),
   };
 }
 
@@ -229,11 +334,17 @@ function button(e: Element): Json {
     copy_text: { copy_text: { text: e.attrs.get('text') } },
     disabled: { disabled: {} },
   };
-  return { text: plain(e.children), ...(kinds[type] ?? {}), ...(e.attrs.has('style') ? { style: e.attrs.get('style') } : {}) };
+  return {
+    text: plain(e.children),
+    ...(kinds[type] ?? {}),
+    ...(e.attrs.has('style') ? { style: e.attrs.get('style') } : {}),
+  };
 }
 
 function plain(nodes: readonly Node[]): string {
-  return nodes.map((n) => (typeof n === 'string' ? n : n.tag === 'br' ? '\n' : plain(n.children))).join('');
+  return nodes
+    .map((n) => (typeof n === 'string' ? n : n.tag === 'br' ? '\n' : plain(n.children)))
+    .join('');
 }
 
 /** Inline content → RichText (a string when unformatted). */
@@ -256,17 +367,29 @@ function inlineNode(node: Node): unknown {
     case 'a': {
       if (node.attrs.has('name')) return { type: 'anchor', name: attr('name') };
       const href = attr('href');
-      if (href.startsWith('#')) return { type: 'anchor_link', text: inner(), anchor_name: href.slice(1) };
-      if (href.startsWith('mailto:')) return { type: 'email_address', text: inner(), email_address: href.slice(7) };
-      if (href.startsWith('tel:')) return { type: 'phone_number', text: inner(), phone_number: href.slice(4) };
+      if (href.startsWith('#'))
+        return { type: 'anchor_link', text: inner(), anchor_name: href.slice(1) };
+      if (href.startsWith('mailto:'))
+        return { type: 'email_address', text: inner(), email_address: href.slice(7) };
+      if (href.startsWith('tel:'))
+        return { type: 'phone_number', text: inner(), phone_number: href.slice(4) };
       return { type: 'url', text: inner(), url: href };
     }
     case 'tg-reference':
       return { type: 'reference', text: inner(), name: attr('name') };
     case 'tg-emoji':
-      return { type: 'custom_emoji', custom_emoji_id: attr('emoji-id'), alternative_text: plain(node.children) };
+      return {
+        type: 'custom_emoji',
+        custom_emoji_id: attr('emoji-id'),
+        alternative_text: plain(node.children),
+      };
     case 'tg-time':
-      return { type: 'date_time', text: inner(), unix_time: Number(attr('unix')), date_time_format: attr('format') };
+      return {
+        type: 'date_time',
+        text: inner(),
+        unix_time: Number(attr('unix')),
+        date_time_format: attr('format'),
+      };
     case 'tg-math':
       return { type: 'mathematical_expression', expression: plain(node.children) };
     case 'tg-button':

@@ -47,7 +47,9 @@ function block(token: Token): Json[] {
           type: 'list',
           items: t.items.map((item, i) => ({
             blocks: blocks(item.tokens.filter((c) => c.type !== 'checkbox')),
-            ...(item.task ? { has_checkbox: true, ...(item.checked ? { is_checked: true } : {}) } : {}),
+            ...(item.task
+              ? { has_checkbox: true, ...(item.checked ? { is_checked: true } : {}) }
+              : {}),
             ...(t.ordered ? { value: start + i, type: '1' } : {}),
           })),
         },
@@ -64,7 +66,10 @@ function block(token: Token): Json[] {
       return [
         {
           type: 'table',
-          cells: [t.header.map((c, i) => cell(c, true, i)), ...t.rows.map((r) => r.map((c, i) => cell(c, false, i)))],
+          cells: [
+            t.header.map((c, i) => cell(c, true, i)),
+            ...t.rows.map((r) => r.map((c, i) => cell(c, false, i))),
+          ],
         },
       ];
     }
@@ -79,7 +84,7 @@ const FORMAT: Record<string, string> = { strong: 'bold', em: 'italic', del: 'str
 
 function inline(tokens: readonly Token[]): unknown {
   const parts = tokens.map((t): unknown => {
-    const children = 'tokens' in t && Array.isArray(t.tokens) ? (t.tokens as Token[]) : undefined;
+    const children = 'tokens' in t && Array.isArray(t.tokens) ? (t.tokens) : undefined;
     const format = FORMAT[t.type];
     if (format && children) return { type: format, text: inline(children) };
     switch (t.type) {
@@ -88,7 +93,11 @@ function inline(tokens: readonly Token[]): unknown {
       case 'br':
         return '\n';
       case 'link':
-        return { type: 'url', text: inline((t as Tokens.Link).tokens), url: (t as Tokens.Link).href };
+        return {
+          type: 'url',
+          text: inline((t as Tokens.Link).tokens),
+          url: (t as Tokens.Link).href,
+        };
       case 'html':
         // Validates the tag name the way `html` does; the markup itself is dropped.
         richHtmlToBlocks(t.raw.startsWith('</') ? '' : `${t.raw.replace(/\/?>$/, '/>')}`);

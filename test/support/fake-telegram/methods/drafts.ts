@@ -53,8 +53,7 @@ function record(
   const retryAfter = state.takeDraftCall(target.chatId, now);
   if (retryAfter !== undefined) throw tooManyRequests(retryAfter);
   const shownNow = state.activeDraft(target.chatId, target.threadId, now);
-  let draft =
-    shownNow?.draftId === target.draftId ? shownNow : state.stoppedDraft(target, now);
+  let draft = shownNow?.draftId === target.draftId ? shownNow : state.stoppedDraft(target, now);
   if (!draft) {
     if (shownNow) shownNow.ended = { reason: 'replaced', at: now };
     draft = { ...target, history: [], stoppedAt: undefined, ended: undefined };
@@ -77,7 +76,13 @@ export const sendMessageDraft: MethodHandler = (ctx, params) => {
   const { text, entities } = draftText(params);
   const html =
     params.optString('parse_mode')?.toLowerCase() === 'html' ? params.optString('text') : undefined;
-  return record(ctx, params, target, { method: 'sendMessageDraft', text, entities, html, rich: undefined });
+  return record(ctx, params, target, {
+    method: 'sendMessageDraft',
+    text,
+    entities,
+    html,
+    rich: undefined,
+  });
 };
 
 export const sendRichMessageDraft: MethodHandler = (ctx, params) => {

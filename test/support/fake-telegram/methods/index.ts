@@ -48,7 +48,10 @@ const HANDLERS: Record<string, MethodHandler> = {
 };
 
 const BY_LOWER_NAME = new Map(
-  Object.entries(withRichMethods(HANDLERS)).map(([name, handler]) => [name.toLowerCase(), { name, handler }]),
+  Object.entries(withRichMethods(HANDLERS)).map(([name, handler]) => [
+    name.toLowerCase(),
+    { name, handler },
+  ]),
 );
 
 export function findMethod(name: string): { name: string; handler: MethodHandler } | undefined {

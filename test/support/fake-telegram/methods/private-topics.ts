@@ -39,7 +39,14 @@ function validName(name: string | undefined): string {
 export function openPrivateTopic(
   store: Store,
   chat: ChatState,
-  input: { name: string; iconColor: number; iconCustomEmojiId?: string; from: Message['from'] & object; byBot: boolean; now: number },
+  input: {
+    name: string;
+    iconColor: number;
+    iconCustomEmojiId?: string;
+    from: Message['from'] & object;
+    byBot: boolean;
+    now: number;
+  },
 ): { topic: TopicState; message: Message } {
   const created = {
     name: input.name,

@@ -6,7 +6,10 @@ import { richState } from '../rich-state';
 import { clearsDrafts, sendMessageDraft, sendRichMessageDraft } from './drafts';
 import {
   botInfo,
-  privateCreateForumTopic, privateDeleteForumTopic, privateEditForumTopic } from './private-topics';
+  privateCreateForumTopic,
+  privateDeleteForumTopic,
+  privateEditForumTopic,
+} from './private-topics';
 import { richEditMessageText, sendRichMessage } from './rich';
 
 /** What telegram-bot-api answers for a method it does not know. */
@@ -31,7 +34,9 @@ const legacyGetMe: MethodHandler = (ctx) => {
   return old;
 };
 
-export function withRichMethods(base: Record<string, MethodHandler>): Record<string, MethodHandler> {
+export function withRichMethods(
+  base: Record<string, MethodHandler>,
+): Record<string, MethodHandler> {
   const handlers: Record<string, MethodHandler> = {
     ...base,
     sendMessageDraft: unlessLegacy(sendMessageDraft),
@@ -64,7 +69,8 @@ function keepsRich(handler: MethodHandler): MethodHandler {
     const message = result as { chat?: { id: number }; message_id?: number };
     const stored = message.chat && ctx.store.message(message.chat.id, message.message_id ?? 0);
     const previous = stored?.history.at(-2);
-    if (stored && previous?.rich && !stored.history.at(-1)!.rich) stored.history.at(-1)!.rich = previous.rich;
+    if (stored && previous?.rich && !stored.history.at(-1)!.rich)
+      stored.history.at(-1)!.rich = previous.rich;
     return result;
   };
 }

@@ -2,7 +2,13 @@
 // one of html, markdown or blocks, validated by rich-content.ts and stored as Message.rich_message
 // plus a plain rendering (MessageVersion.rich) for assertions.
 import type { MessageEntity } from 'grammy/types';
-import { resolveChat, resolveReply, resolveThread, type MethodContext, type MethodHandler } from '../context';
+import {
+  resolveChat,
+  resolveReply,
+  resolveThread,
+  type MethodContext,
+  type MethodHandler,
+} from '../context';
 import { badRequest, NOT_MODIFIED } from '../errors';
 import { formatMessageText } from '../formatted-text';
 import { canonical, createMessage, editMessage } from '../message-factory';
@@ -132,7 +138,10 @@ function editToText(ctx: MethodContext, params: Params, stored: StoredMessage): 
       entities: formatted.entities.length > 0 ? formatted.entities : undefined,
     },
     text: formatted.text,
-    html: params.optString('parse_mode')?.toLowerCase() === 'html' ? params.optString('text') : undefined,
+    html:
+      params.optString('parse_mode')?.toLowerCase() === 'html'
+        ? params.optString('text')
+        : undefined,
     entities: formatted.entities,
     replyMarkup: markup.inline,
     now: ctx.now(),
