@@ -23,7 +23,7 @@ export function markdownToRichBlocks(markdown: string): InputRichBlock[] {
   try {
     tokens = lex(markdown);
   } catch {
-    return paragraph(markdown.trim(), 1);
+    return paragraph(markdown.trim());
   }
   return blocks(tokens, 1);
 }
@@ -52,7 +52,8 @@ function blocks(tokens: readonly Token[], level: number): InputRichBlock[] {
     const token = tokens[i]!;
     if (token.type === 'html' && DETAILS_OPEN.test(token.raw)) {
       const end = closingDetails(tokens, i);
-      out.push(...details(token, tokens.slice(i + 1, end), level));
+      const closing = end > i && end < tokens.length ? tokens[end]!.raw : '';
+      out.push(...details(token.raw, tokens.slice(i + 1, end), closing, level));
       i = end;
       continue;
     }
@@ -61,40 +62,46 @@ function blocks(tokens: readonly Token[], level: number): InputRichBlock[] {
   return out;
 }
 
-/** Index of the token closing the <details> opened at `start` (or the end). */
+/** Index of the html token closing the <details> opened at `start`: itself when it holds both. */
 function closingDetails(tokens: readonly Token[], start: number): number {
+  if (DETAILS_CLOSE.test(tokens[start]!.raw)) return start;
   let open = 0;
-  for (let i = start; i < tokens.length; i++) {
+  for (let i = start + 1; i < tokens.length; i++) {
     const raw = tokens[i]!.type === 'html' ? tokens[i]!.raw : '';
-    if (i > start && DETAILS_OPEN.test(raw)) open++;
-    if (DETAILS_CLOSE.test(raw) && (i > start || !/^\s*<details[^>]*>\s*$/i.test(raw))) {
-      if (open === 0) return i;
-      open--;
-    }
+    if (DETAILS_OPEN.test(raw) && !DETAILS_CLOSE.test(raw)) open++;
+    else if (DETAILS_CLOSE.test(raw) && open-- === 0) return i;
   }
   return tokens.length;
 }
 
-function details(opening: Token, inner: readonly Token[], level: number): InputRichBlock[] {
-  const raw = opening.raw.replace(DETAILS_OPEN, '').replace(DETAILS_CLOSE, '');
+/**
+ * A details block from its opening html (with the summary), the tokens inside, and the html
+ * that closes it. Text in the two html parts is HTML, so its entities are decoded.
+ */
+function details(
+  opening: string,
+  inner: readonly Token[],
+  closing: string,
+  level: number,
+): InputRichBlock[] {
+  const open = /\sopen\b/i.test(DETAILS_OPEN.exec(opening)?.[0] ?? '');
+  const raw = opening.replace(DETAILS_OPEN, '').replace(DETAILS_CLOSE, '');
   const summaryMatch = /<summary>([\s\S]*?)<\/summary>/i.exec(raw);
   const summary = decodeEntities(summaryMatch?.[1] ?? '').trim() || 'Details';
-  const rest = (summaryMatch ? raw.replace(summaryMatch[0], '') : raw).trim();
-  const content = [...(rest ? paragraph(rest, level + 1) : []), ...blocks(inner, level + 1)];
-  if (level + 1 > RICH_DEPTH_BUDGET) return [...paragraph(summary, level), ...blocks(inner, level)];
-  return [
-    {
-      type: 'details',
-      summary,
-      blocks: content,
-      ...(/\sopen\b/i.test(DETAILS_OPEN.exec(opening.raw)?.[0] ?? '') ? { is_open: true } : {}),
-    },
+  const html = (text: string): string => decodeEntities(text).trim();
+  const at = level + 1 > RICH_DEPTH_BUDGET ? level : level + 1;
+  const content = [
+    ...paragraph(html(summaryMatch ? raw.replace(summaryMatch[0], '') : raw)),
+    ...blocks(inner, at),
+    ...paragraph(html(closing.replace(DETAILS_CLOSE, ''))),
   ];
+  if (at === level) return [...paragraph(summary), ...content];
+  return [{ type: 'details', summary, blocks: content, ...(open ? { is_open: true } : {}) }];
 }
 
-function paragraph(text: RichText, level: number): InputRichBlock[] {
+function paragraph(text: RichText): InputRichBlock[] {
   const trimmed = trim(text);
-  return visible(trimmed) ? [{ type: 'paragraph', text: trimmed }] : (void level, []);
+  return visible(trimmed) ? [{ type: 'paragraph', text: trimmed }] : [];
 }
 
 function block(token: Token, level: number): InputRichBlock[] {
@@ -104,13 +111,10 @@ function block(token: Token, level: number): InputRichBlock[] {
     case 'checkbox':
       return [];
     case 'paragraph':
-      return paragraph(inline((token as Tokens.Paragraph).tokens, level + 1, false), level);
+      return paragraph(inline((token as Tokens.Paragraph).tokens, level + 1, false));
     case 'text': {
       const t = token as Tokens.Text;
-      return paragraph(
-        t.tokens ? inline(t.tokens, level + 1, false) : decodeEntities(t.text),
-        level,
-      );
+      return paragraph(t.tokens ? inline(t.tokens, level + 1, false) : decodeEntities(t.text));
     }
     case 'heading': {
       const t = token as Tokens.Heading;
@@ -138,11 +142,11 @@ function block(token: Token, level: number): InputRichBlock[] {
       return table(token as Tokens.Table, level);
     case 'html':
       // Raw HTML is shown as the agent wrote it, never interpreted.
-      return paragraph(token.raw.trim(), level);
+      return paragraph(token.raw.trim());
     default:
       return 'tokens' in token && Array.isArray(token.tokens)
         ? blocks(token.tokens as Token[], level)
-        : paragraph(token.raw.trim(), level);
+        : paragraph(token.raw.trim());
   }
 }
 
@@ -157,7 +161,7 @@ function list(t: Tokens.List, level: number): InputRichBlock[] {
   if (level + 2 > RICH_DEPTH_BUDGET) {
     return t.items.flatMap((item, i) => {
       const marker = t.ordered ? `${start + i}. ` : '• ';
-      return [...paragraph(marker, level), ...itemBlocks(item, level)];
+      return [...paragraph(marker), ...itemBlocks(item, level)];
     });
   }
   const items: ListItem[] = [];

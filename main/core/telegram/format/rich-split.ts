@@ -156,7 +156,8 @@ function splitString(text: string, max: number, preferLines: boolean): string[] 
       preferLines && lineBreak > max / 2 ? lineBreak + 1 : space > max / 2 ? space + 1 : max;
     if (cut > max) cut = max;
     const code = rest.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    // Never between the halves of a surrogate pair (a pair is kept whole even at max 1).
+    if (code >= 0xd800 && code <= 0xdbff) cut = cut > 1 ? cut - 1 : 2;
     out.push(rest.slice(0, cut));
     rest = rest.slice(cut);
   }
