@@ -175,7 +175,7 @@ describe('splitRichBlocks', () => {
     expect(
       parts
         .flat()
-        .map((b) => (b.type === 'pre' ? b.text : ''))
+        .map((b) => (b.type === 'pre' && typeof b.text === 'string' ? b.text : ''))
         .join(''),
     ).toBe('line\n'.repeat(10_000));
     expect(parts.flat().every((b) => b.type === 'pre' && b.language === 'ts')).toBe(true);

@@ -42,7 +42,7 @@ function visibleText(markdown: string): string {
           return (t as Token & { items: { tokens: Token[] }[] }).items
             .map((i) => walk(i.tokens))
             .join(' ');
-        if ('tokens' in t && Array.isArray(t.tokens)) return walk(t.tokens as Token[]);
+        if ('tokens' in t && Array.isArray(t.tokens)) return walk(t.tokens);
         return decodeEntities(String('text' in t ? t.text : t.raw));
       })
       .join(' ');

@@ -84,7 +84,7 @@ const FORMAT: Record<string, string> = { strong: 'bold', em: 'italic', del: 'str
 
 function inline(tokens: readonly Token[]): unknown {
   const parts = tokens.map((t): unknown => {
-    const children = 'tokens' in t && Array.isArray(t.tokens) ? (t.tokens) : undefined;
+    const children = 'tokens' in t && Array.isArray(t.tokens) ? t.tokens : undefined;
     const format = FORMAT[t.type];
     if (format && children) return { type: format, text: inline(children) };
     switch (t.type) {

@@ -145,7 +145,7 @@ function block(token: Token, level: number): InputRichBlock[] {
       return paragraph(token.raw.trim());
     default:
       return 'tokens' in token && Array.isArray(token.tokens)
-        ? blocks(token.tokens as Token[], level)
+        ? blocks(token.tokens, level)
         : paragraph(token.raw.trim());
   }
 }
@@ -173,7 +173,7 @@ function list(t: Tokens.List, level: number): InputRichBlock[] {
         content.length > 0 ? content : [{ type: 'paragraph', text: item.checked ? '☑' : '☐' }],
       ...(item.task ? { has_checkbox: true, ...(item.checked ? { is_checked: true } : {}) } : {}),
       ...(t.ordered ? { value: start + i, type: '1' } : {}),
-    } as ListItem);
+    });
   });
   return items.length > 0 ? [{ type: 'list', items }] : [];
 }
@@ -205,12 +205,12 @@ function wrap(
   level: number,
 ): RichText {
   if (!visible(inner) && type !== 'code') return inner;
-  return level > RICH_DEPTH_BUDGET ? inner : ({ type, text: inner } as RichText);
+  return level > RICH_DEPTH_BUDGET ? inner : ({ type, text: inner });
 }
 
 function inlineToken(token: Token, level: number, inLink: boolean): RichText {
   const children = (): Token[] =>
-    'tokens' in token && Array.isArray(token.tokens) ? (token.tokens as Token[]) : [];
+    'tokens' in token && Array.isArray(token.tokens) ? (token.tokens) : [];
   switch (token.type) {
     case 'text': {
       const t = token as Tokens.Text;
@@ -302,7 +302,7 @@ function trim(text: RichText): RichText {
       copy[i] = edge(copy[i]!, side);
       return normalize(copy);
     }
-    return 'text' in t && t.type !== 'code' ? ({ ...t, text: edge(t.text, side) } as RichText) : t;
+    return 'text' in t && t.type !== 'code' ? ({ ...t, text: edge(t.text, side) }) : t;
   };
   return edge(edge(text, 'start'), 'end');
 }

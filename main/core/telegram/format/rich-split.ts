@@ -140,7 +140,7 @@ export function splitText(text: RichText, max: number, preferLines: boolean): Ri
     ).map((group) => (group.length === 1 ? group[0]! : group));
   }
   if ('text' in text) {
-    return splitText(text.text, max, preferLines).map((t) => ({ ...text, text: t }) as RichText);
+    return splitText(text.text, max, preferLines).map((t) => ({ ...text, text: t }));
   }
   return [text];
 }
