@@ -3,6 +3,7 @@ import type { Store, ChatState, StoredMessage } from './store';
 import type { UpdateQueue } from './update-queue';
 import type { Params } from './params';
 import { badRequest, chatNotFound, forbidden, notMember, threadNotFound } from './errors';
+import { resolvePrivateThread } from './methods/private-topics';
 
 export interface MethodContext {
   store: Store;
@@ -41,6 +42,7 @@ export function resolveThread(
 ): number | undefined {
   const threadId = params.optInt('message_thread_id');
   if (threadId === undefined || threadId === 0) return undefined;
+  if (chat.chat.type === 'private') return resolvePrivateThread(ctx.store, chat, threadId);
   if (!isForum(chat) || threadId === 1) throw threadNotFound();
   const topic = ctx.store.topic(chat.chat.id, threadId);
   if (!topic) throw threadNotFound();

@@ -19,6 +19,7 @@ import {
   type TopicState,
 } from './store';
 import { UpdateQueue } from './update-queue';
+import { configureRich, richTestApi, type RichOptions, type RichTestApi } from './rich-api';
 import { FakeUserActions, type SentByUser, type UserMessageBase } from './user-actions';
 import { isContent, viewOf, type MessageView } from './views';
 
@@ -27,8 +28,15 @@ export type { InjectedFailure, MessageView, RateLimitOptions, SentByUser, TopicS
 export { RATE_LIMIT_DEFAULTS } from './rate-limiter';
 export { TOPIC_ICON_COLORS } from './methods/forum';
 export { CHANNEL_BOT, GROUP_ANONYMOUS_BOT } from './user-actions';
+export type { DraftEnd, DraftUpdate, DraftView, RichOptions, RichTestApi } from './rich-api';
+export type { RichVersion } from './store';
+export { RICH_ERRORS, RICH_LIMITS, richPlainText } from './rich-content';
+export { DRAFT_TTL_MS } from './rich-state';
+export { DRAFT_ERRORS } from './methods/drafts';
+export { METHOD_NOT_FOUND } from './methods/rich-methods';
+export { PRIVATE_TOPIC_ERRORS } from './methods/private-topics';
 
-export interface FakeTelegramOptions {
+export interface FakeTelegramOptions extends RichOptions {
   /** Default `123:TEST`; the bot's user id is the part before the colon. */
   token?: string;
   /** Overrides for the getMe user. Default username `fake_bridge_bot`. */
@@ -59,7 +67,7 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
-export interface FakeTelegram {
+export interface FakeTelegram extends RichTestApi {
   /** e.g. `http://127.0.0.1:PORT`, for grammY's `client.apiRoot`. */
   readonly apiRoot: string;
   readonly token: string;
@@ -168,6 +176,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const server = new FakeServer({ token, store, queue, limiter, faults, now });
   const port = await server.listen();
   const user = new FakeUserActions(store, queue, now);
+  configureRich(store, options);
   let groups = 0;
   let basicGroups = 0;
 
@@ -182,6 +191,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     token,
     botUser,
     close: () => server.close(),
+    ...richTestApi(store, queue, now),
 
     addPrivateChat(person) {
       store.users.set(person.id, person);
@@ -266,7 +276,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     userPressesButton: (input) => user.pressesButton(input).callbackQueryId,
 
     messages(chatId, threadId) {
-      const wanted = threadId === 1 ? undefined : threadId;
+      // In private chats with topics, 1 can be a real topic (no General there).
+      const isPrivate = store.chat(chatId)?.chat.type === 'private';
+      const wanted = threadId === 1 && !isPrivate ? undefined : threadId;
       return store
         .chatMessages(chatId)
         .filter((m) => m.fromBot && !m.deleted && isContent(m))

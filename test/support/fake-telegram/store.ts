@@ -8,6 +8,7 @@ import type {
   InlineKeyboardMarkup,
   Message,
   MessageEntity,
+  RichBlock,
   User,
 } from 'grammy/types';
 
@@ -49,6 +50,17 @@ export interface MessageVersion {
   html: string | undefined;
   entities: MessageEntity[];
   replyMarkup: InlineKeyboardMarkup | undefined;
+  /** Rich content of this version (sendRichMessage / editMessageText with rich_message). */
+  rich?: RichVersion | undefined;
+}
+
+export interface RichVersion {
+  /** As in Message.rich_message.blocks. */
+  blocks: RichBlock[];
+  /** The plain rendering (rich-content.ts richPlainText). */
+  plainText: string;
+  /** Which input form the bot used. */
+  source: 'html' | 'markdown' | 'blocks';
 }
 
 export interface StoredMessage {

@@ -189,7 +189,8 @@ export class FakeUserActions {
     const chat = this.chat(input.chatId);
     if (input.threadId !== undefined && input.threadId !== 1) {
       const topic = this.store.topic(chat.chat.id, input.threadId);
-      if (!isForum(chat) || !topic || topic.deleted) {
+      const topics = isForum(chat) || chat.chat.type === 'private';
+      if (!topics || !topic || topic.deleted) {
         throw new Error(`no topic ${input.threadId} in chat ${input.chatId}`);
       }
     }

@@ -1,7 +1,7 @@
 // Read-only views of bot output for assertions: the current state of each message plus its
 // history, without the test having to dig through raw Message JSON.
 import type { InlineKeyboardMarkup, Message, MessageEntity, PhotoSize } from 'grammy/types';
-import type { MessageVersion, Store, StoredMessage } from './store';
+import type { MessageVersion, RichVersion, Store, StoredMessage } from './store';
 
 export interface DocumentView {
   fileId: string;
@@ -30,6 +30,10 @@ export interface MessageView {
   rawReplyMarkup: unknown;
   document: DocumentView | undefined;
   photo: PhotoSize[] | undefined;
+  /** Current rich content (sendRichMessage / rich edits): blocks, plain text, input form. */
+  rich: RichVersion | undefined;
+  /** What the user reads as plain text: the text, the caption, or the rich plain rendering. */
+  plainText: string;
   /** Every version oldest first, with timestamps in ms; the last is current. */
   history: MessageVersion[];
   editCount: number;
@@ -66,6 +70,8 @@ export function viewOf(store: Store, stored: StoredMessage): MessageView {
           }
         : undefined,
     photo: message.photo,
+    rich: current.rich,
+    plainText: current.rich?.plainText ?? message.text ?? message.caption ?? '',
     history: stored.history,
     editCount: stored.history.length - 1,
     deleted: stored.deleted,

@@ -7,3 +7,8 @@ export { extensionForLanguage, isSingleHugeCodeBlock, TELEGRAM_CAPTION_LIMIT } f
 export type { HugeCodeBlock } from './code-block';
 export { escapeHtml } from './escape';
 export { safeUrl } from './safe-url';
+// Markdown → rich message blocks (Bot API 10.1 sendRichMessage / rich edits / rich drafts).
+export { markdownToRichBlocks, richDetails, richThinking, RICH_DEPTH_BUDGET } from './rich-blocks';
+export { splitRichBlocks } from './rich-split';
+export { measureBlocks, RICH_MESSAGE_LIMITS } from './rich-measure';
+export type { RichLimits, RichMeasure } from './rich-measure';

@@ -27,6 +27,11 @@ function cellText(cell: Tokens.TableCell): string {
 
 /** Renders the table as a <pre> block: header, a dashed rule, then the rows. */
 export function renderTable(table: Tokens.Table): string {
+  return `<pre>${escapeHtml(tableText(table))}</pre>`;
+}
+
+/** The table as monospaced text with padded columns (for a code block). */
+export function tableText(table: Tokens.Table): string {
   const header = table.header.map(cellText);
   const rows = table.rows.map((row) => header.map((_, i) => (row[i] ? cellText(row[i]) : '')));
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
@@ -36,6 +41,5 @@ export function renderTable(table: Tokens.Table): string {
       .join(' | ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(Math.max(w, 1))).join('-+-');
-  const text = [line(header), rule, ...rows.map(line)].join('\n');
-  return `<pre>${escapeHtml(text)}</pre>`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
 }

@@ -19,6 +19,7 @@ import {
   sendMessage,
 } from './messages';
 import { leaveChat } from './membership';
+import { withRichMethods } from './rich-methods';
 import { deleteWebhook, getUpdates, getWebhookInfo } from './updates';
 
 const HANDLERS: Record<string, MethodHandler> = {
@@ -49,7 +50,10 @@ const HANDLERS: Record<string, MethodHandler> = {
 };
 
 const BY_LOWER_NAME = new Map(
-  Object.entries(HANDLERS).map(([name, handler]) => [name.toLowerCase(), { name, handler }]),
+  Object.entries(withRichMethods(HANDLERS)).map(([name, handler]) => [
+    name.toLowerCase(),
+    { name, handler },
+  ]),
 );
 
 export function findMethod(name: string): { name: string; handler: MethodHandler } | undefined {
@@ -59,6 +63,7 @@ export function findMethod(name: string): { name: string; handler: MethodHandler
 /** Calls that produce or change messages: the only ones counted against flood limits. */
 export const RATE_LIMITED_METHODS = new Set([
   'sendMessage',
+  'sendRichMessage',
   'editMessageText',
   'editMessageReplyMarkup',
   'sendDocument',
