@@ -45,8 +45,9 @@ export function formatDuration(ms: number): string {
 export function answerPreview(answer: string): string {
   const lines = answer
     .split('\n')
-    .map((l) => l.replace(/^[#>*\-\s`]+/, '').trim())
-    .filter((l) => l !== '' && !/^`{3}/.test(l));
+    .filter((l) => !/^\s*`{3}/.test(l))
+    .map((l) => l.replace(/^[#>*\-\s]+/, '').replace(/\*\*|__|`/g, '').trim())
+    .filter((l) => l !== '');
   const preview = lines.slice(0, ANSWER_LINES).join('\n');
   return clip(preview, ANSWER_MAX) + (lines.length > ANSWER_LINES && preview.length <= ANSWER_MAX ? '\n…' : '');
 }
