@@ -37,10 +37,22 @@ export function createPresenceSource(
     apply();
     for (const check of changed) check();
   };
-  power.on('lock-screen', signal(() => (screenLocked = true)));
-  power.on('unlock-screen', signal(() => (screenLocked = false)));
-  power.on('suspend', signal(() => (suspended = true)));
-  power.on('resume', signal(() => (suspended = false)));
+  power.on(
+    'lock-screen',
+    signal(() => (screenLocked = true)),
+  );
+  power.on(
+    'unlock-screen',
+    signal(() => (screenLocked = false)),
+  );
+  power.on(
+    'suspend',
+    signal(() => (suspended = true)),
+  );
+  power.on(
+    'resume',
+    signal(() => (suspended = false)),
+  );
 
   return {
     create(idleMinutes) {

@@ -15,7 +15,10 @@ const status = (sessionID: string, type: 'busy' | 'idle'): OpencodeEvent => ({
   type: 'session.status',
   properties: { sessionID, status: { type } },
 });
-const idle = (sessionID: string): OpencodeEvent => ({ type: 'session.idle', properties: { sessionID } });
+const idle = (sessionID: string): OpencodeEvent => ({
+  type: 'session.idle',
+  properties: { sessionID },
+});
 
 const session = (patch: Partial<Session> = {}): Session => ({
   id: 'ses_1',
@@ -44,13 +47,22 @@ describe('desk turn tracker', () => {
     const tracker = new DeskTurnTracker();
     tracker.apply(status('a', 'busy'), 'a', 0);
     tracker.apply(
-      { type: 'session.status', properties: { sessionID: 'a', status: { type: 'retry', attempt: 1, message: 'x', next: 1 } } },
+      {
+        type: 'session.status',
+        properties: {
+          sessionID: 'a',
+          status: { type: 'retry', attempt: 1, message: 'x', next: 1 },
+        },
+      },
       'a',
       10,
     );
     expect(tracker.isRunning('a')).toBe(true);
     tracker.apply(
-      { type: 'session.error', properties: { sessionID: 'a', error: { name: 'APIError', data: { message: 'boom' } } } },
+      {
+        type: 'session.error',
+        properties: { sessionID: 'a', error: { name: 'APIError', data: { message: 'boom' } } },
+      },
       'a',
       20,
     );
@@ -58,7 +70,10 @@ describe('desk turn tracker', () => {
 
     tracker.apply(status('b', 'busy'), 'b', 0);
     tracker.apply(
-      { type: 'session.error', properties: { sessionID: 'b', error: { name: 'MessageAbortedError' } } },
+      {
+        type: 'session.error',
+        properties: { sessionID: 'b', error: { name: 'MessageAbortedError' } },
+      },
       'b',
       5,
     );
@@ -99,7 +114,9 @@ describe('away rule', () => {
 
 describe('what the phone reads', () => {
   it('heads a prompt with the session’s title and folder; a sub-agent’s with its parent’s too', () => {
-    expect(deskHeader(session())).toBe('🖥 <b>Nightly cleanup</b> · <code>/Users/ada/code/app</code>');
+    expect(deskHeader(session())).toBe(
+      '🖥 <b>Nightly cleanup</b> · <code>/Users/ada/code/app</code>',
+    );
     expect(deskHeader(session({ title: 'Find tests' }), session({ title: 'Fix <CI>' }))).toBe(
       '🖥 <b>Fix &lt;CI&gt;</b> › sub-agent <b>Find tests</b> · <code>/Users/ada/code/app</code>',
     );
@@ -126,8 +143,12 @@ describe('what the phone reads', () => {
         error: { name: 'ProviderAuthError' },
         aborted: false,
       }),
-    ).toMatch(/^⚠️ <b>Nightly cleanup<\/b> failed after 1 min 35 s · .*\nthe model provider rejected/u);
-    expect(deskTurnNotice(session(), { ...turn, aborted: true }, { answer: '', aborted: false })).toBe(
+    ).toMatch(
+      /^⚠️ <b>Nightly cleanup<\/b> failed after 1 min 35 s · .*\nthe model provider rejected/u,
+    );
+    expect(
+      deskTurnNotice(session(), { ...turn, aborted: true }, { answer: '', aborted: false }),
+    ).toBe(
       '⏹ <b>Nightly cleanup</b> was stopped after 1 min 35 s · <code>/Users/ada/code/app</code>',
     );
   });

@@ -117,7 +117,11 @@ describe('desk sessions on the phone (BRIDGE_NOTIFY, BRIDGE_NOTIFY_MIN_TURN_S, B
         BRIDGE_HOME_CHAT: '-1001234567890',
       }),
     );
-    expect(s).toMatchObject({ notify: 'prompts', notifyMinTurnMs: 2000, homeChatId: -1001234567890 });
+    expect(s).toMatchObject({
+      notify: 'prompts',
+      notifyMinTurnMs: 2000,
+      homeChatId: -1001234567890,
+    });
     expect(settingsFromEnv(env({ ...valid, BRIDGE_HOME_CHAT: '42' })).homeChatId).toBe(42);
   });
 

@@ -47,7 +47,11 @@ async function startTheApp(patch: Partial<PublicSettings> = {}): Promise<Running
     // The app talks to api.telegram.org with the token from the keychain; here, to the fake.
     createBridge: (settings, extras) =>
       createBridge(
-        { ...settings, telegramBotToken: bench.telegram.token, telegramApiRoot: bench.telegram.apiRoot },
+        {
+          ...settings,
+          telegramBotToken: bench.telegram.token,
+          telegramApiRoot: bench.telegram.apiRoot,
+        },
         extras,
       ),
     outDir: '/app/out',
@@ -65,9 +69,9 @@ async function startTheApp(patch: Partial<PublicSettings> = {}): Promise<Running
     ...patch,
   });
   const shapedToken = `${randomInt(100_000, 999_999)}:${randomBytes(27).toString('base64url')}`;
-  expect(await invoke(INVOKE.setSecret, { name: 'telegramBotToken', value: shapedToken })).toEqual(
-    { ok: true },
-  );
+  expect(await invoke(INVOKE.setSecret, { name: 'telegramBotToken', value: shapedToken })).toEqual({
+    ok: true,
+  });
   await invoke(INVOKE.setSecret, { name: 'opencodePassword', value: bench.opencode.password });
   expect(await invoke(INVOKE.start)).toEqual({ ok: true });
   const app = running;
@@ -104,7 +108,9 @@ describe('the app knows when its owner is at the desk', { timeout: 150_000 }, ()
     // The owner walks away: the open prompt follows them.
     powerMonitor.emit('lock-screen');
     const held = await bench.telegram.waitFor(() => mine()[0], { timeoutMs: 5000 });
-    expect(held.text).toMatch(/^🖥 Desk while here · .*\n\n🔐 The agent wants to run a command\necho seen-at-the-desk/u);
+    expect(held.text).toMatch(
+      /^🖥 Desk while here · .*\n\n🔐 The agent wants to run a command\necho seen-at-the-desk/u,
+    );
     expect(await answerOf(bench, press(bench, held, 'Once', OWNER))).toBe('Allowed once');
     expect((await untilToolDone(bench, sessionId, 'bash')).status).toBe('completed');
 

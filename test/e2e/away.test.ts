@@ -227,7 +227,10 @@ describe('desk sessions reach the phone', { timeout: TEST_MS }, () => {
     expect((await untilToolDone(bench, sessionId, 'bash')).status).toBe('completed');
     // The turn goes on in the topic, so its answer lands there.
     await bench.telegram.waitFor(
-      () => inTopic().find((m) => (m.text ?? '').endsWith(expectedReply(prompts.bash('echo in-the-topic')))),
+      () =>
+        inTopic().find((m) =>
+          (m.text ?? '').endsWith(expectedReply(prompts.bash('echo in-the-topic'))),
+        ),
       { timeoutMs: 60_000 },
     );
     await untilIdle(bench, sessionId);
@@ -237,7 +240,9 @@ describe('desk sessions reach the phone', { timeout: TEST_MS }, () => {
       timeoutMs: 60_000,
     });
     expect(await answerOf(bench, press(bench, again, 'Once', OWNER))).toBe('Allowed once');
-    expect(bench.telegram.topics(group).filter((t) => t.name === 'Forum desk task')).toHaveLength(1);
+    expect(bench.telegram.topics(group).filter((t) => t.name === 'Forum desk task')).toHaveLength(
+      1,
+    );
     expect(privately(/🔐/u)).toEqual([]);
   });
 });

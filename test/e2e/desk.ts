@@ -63,7 +63,11 @@ export async function pendingIds(
 }
 
 /** Waits until OpenCode says the session is idle again. */
-export async function untilIdle(bench: Bench, sessionId: string, timeoutMs = 60_000): Promise<void> {
+export async function untilIdle(
+  bench: Bench,
+  sessionId: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await bench.opencode.json<Record<string, unknown>>('/session/status'))[sessionId]) {
     if (Date.now() > deadline) throw new Error(`session ${sessionId} stays busy`);
@@ -77,7 +81,9 @@ export async function toolState(
   tool: string,
 ): Promise<{ status: string; output?: string } | undefined> {
   const history = await bench.opencode.json<
-    Array<{ parts: Array<{ type: string; tool?: string; state?: { status: string; output?: string } }> }>
+    Array<{
+      parts: Array<{ type: string; tool?: string; state?: { status: string; output?: string } }>;
+    }>
   >(`/session/${sessionId}/message`);
   return history
     .flatMap((m) => m.parts)

@@ -26,7 +26,8 @@ export class DeskTurnTracker {
         const status = event.properties.status.type;
         // A retry is the same turn still going.
         if (status !== 'idle') {
-          if (!this.running.has(sessionId)) this.running.set(sessionId, { startedAt: now, aborted: false });
+          if (!this.running.has(sessionId))
+            this.running.set(sessionId, { startedAt: now, aborted: false });
           return undefined;
         }
         return this.end(sessionId, now);
@@ -61,6 +62,12 @@ export class DeskTurnTracker {
     const turn = this.running.get(sessionId);
     if (!turn) return undefined;
     this.running.delete(sessionId);
-    return { sessionId, startedAt: turn.startedAt, endedAt: now, error: turn.error, aborted: turn.aborted };
+    return {
+      sessionId,
+      startedAt: turn.startedAt,
+      endedAt: now,
+      error: turn.error,
+      aborted: turn.aborted,
+    };
   }
 }

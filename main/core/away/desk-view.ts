@@ -29,7 +29,9 @@ const titleHtml = (session: Session): string =>
 
 /** "🖥 <title> · <folder>"; a sub-agent's session names the task that started it first. */
 export function deskHeader(session: Session, parent?: Session): string {
-  const who = parent ? `${titleHtml(parent)} › sub-agent ${titleHtml(session)}` : titleHtml(session);
+  const who = parent
+    ? `${titleHtml(parent)} › sub-agent ${titleHtml(session)}`
+    : titleHtml(session);
   return `🖥 ${who} · <code>${escapeHtml(clipFolder(oneLine(session.directory)))}</code>`;
 }
 
@@ -46,10 +48,18 @@ export function answerPreview(answer: string): string {
   const lines = answer
     .split('\n')
     .filter((l) => !/^\s*`{3}/.test(l))
-    .map((l) => l.replace(/^[#>*\-\s]+/, '').replace(/\*\*|__|`/g, '').trim())
+    .map((l) =>
+      l
+        .replace(/^[#>*\-\s]+/, '')
+        .replace(/\*\*|__|`/g, '')
+        .trim(),
+    )
     .filter((l) => l !== '');
   const preview = lines.slice(0, ANSWER_LINES).join('\n');
-  return clip(preview, ANSWER_MAX) + (lines.length > ANSWER_LINES && preview.length <= ANSWER_MAX ? '\n…' : '');
+  return (
+    clip(preview, ANSWER_MAX) +
+    (lines.length > ANSWER_LINES && preview.length <= ANSWER_MAX ? '\n…' : '')
+  );
 }
 
 export interface TurnOutcome {
@@ -66,11 +76,14 @@ export function deskTurnNotice(session: Session, turn: EndedTurn, outcome: TurnO
   if (error) {
     return `⚠️ ${titleHtml(session)} failed after ${took} · ${where}\n${escapeHtml(describeAgentError(error))}`;
   }
-  if (outcome.aborted || turn.aborted) return `⏹ ${titleHtml(session)} was stopped after ${took} · ${where}`;
+  if (outcome.aborted || turn.aborted)
+    return `⏹ ${titleHtml(session)} was stopped after ${took} · ${where}`;
   const preview = answerPreview(outcome.answer);
   return `🖥 ${titleHtml(session)} finished after ${took} · ${where}${preview ? `\n\n${escapeHtml(preview)}` : ''}`;
 }
 
 export function continueKeyboard(token: string): InlineKeyboardMarkup {
-  return { inline_keyboard: [[{ text: '▶️ Continue here', callback_data: callbackData(token, 'c') }]] };
+  return {
+    inline_keyboard: [[{ text: '▶️ Continue here', callback_data: callbackData(token, 'c') }]],
+  };
 }

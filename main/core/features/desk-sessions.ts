@@ -66,7 +66,9 @@ export function deskSessionsFeature(context: BridgeContext, away: Away): DeskFea
         });
         sent.push({ ...place, messageId: message.message_id });
       } catch (error) {
-        log.warn(`Could not tell chat ${place.chatId} about a desk turn: ${toError(error).message}`);
+        log.warn(
+          `Could not tell chat ${place.chatId} about a desk turn: ${toError(error).message}`,
+        );
       }
     }
     await context.store.update((state) => {
@@ -105,16 +107,25 @@ export function deskSessionsFeature(context: BridgeContext, away: Away): DeskFea
     await ctx.answerCallbackQuery({ text: `Continuing ${session.title} here`.slice(0, 200) });
     log.info(`Chat ${place.chatId} continues desk session ${session.id}`);
     context.statusChanged();
-    const html = String(press.record.payload['html'] ?? '');
+    const saved = press.record.payload['html'];
+    const html = typeof saved === 'string' ? saved : '';
     const copies = (press.record.payload['messages'] ?? []) as PromptCopy[];
     for (const copy of copies) {
       const here = copy.chatId === place.chatId && copy.threadId === place.threadId;
       const note = here ? '▶️ <i>Continued here.</i>' : '<i>Continued in another chat.</i>';
       await context.messenger
-        .edit(copy, copy.messageId, `desk:${copy.chatId}:${copy.messageId}`, () => `${html}\n\n${note}`, {
-          priority: 'interactive',
-        })
-        .catch((error: unknown) => log.warn(`Could not update a notice: ${toError(error).message}`));
+        .edit(
+          copy,
+          copy.messageId,
+          `desk:${copy.chatId}:${copy.messageId}`,
+          () => `${html}\n\n${note}`,
+          {
+            priority: 'interactive',
+          },
+        )
+        .catch((error: unknown) =>
+          log.warn(`Could not update a notice: ${toError(error).message}`),
+        );
     }
     const messages = await context.client.messages(session.id, 20).catch(() => []);
     await showLastAnswer(context, target, session, messages);

@@ -232,7 +232,9 @@ export async function showLastAnswer(
     await reply(context, place, `${header}\n<i>No answer yet. Send a message to continue.</i>`);
     return;
   }
-  const chunks = splitTelegramHtml(`${header}\n\nLast answer:\n\n${markdownToTelegramHtml(answer)}`);
+  const chunks = splitTelegramHtml(
+    `${header}\n\nLast answer:\n\n${markdownToTelegramHtml(answer)}`,
+  );
   for (const chunk of chunks) await reply(context, place, chunk);
 }
 
