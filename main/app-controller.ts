@@ -1,5 +1,6 @@
 // The app's state and verbs, with no electron in sight: the stores, the login item and the bridge
 // factory are injected. IPC, the tray and the quit handler all drive the bridge through this.
+import type { Presence } from './core/away/presence';
 import type { BridgeHost, BridgeSettings } from './core/bridge-api';
 import { initialStatus, trayStateOf, type BridgeStatus } from './core/status';
 import type { ActionResult, AppState, PublicSettings, SecretName } from '../preload/ipc-contract';
@@ -15,10 +16,17 @@ export interface AppControllerDeps {
   secrets: SecretStore;
   loginItem: LoginItem;
   logs: LogBuffer;
-  createBridge: (settings: BridgeSettings) => BridgeHost;
+  createBridge: (settings: BridgeSettings, extras: BridgeExtras) => BridgeHost;
+  /** Away mode: the owner's presence at the desk, away after `idleMinutes` without input. */
+  presence?: ((idleMinutes: number) => Presence & { dispose(): void }) | undefined;
   findOpencode: (configured: string) => Promise<FoundOpencode>;
   stateDir: string;
   homeDir: string;
+}
+
+/** What the app gives the bridge besides its settings. */
+export interface BridgeExtras {
+  presence?: Presence;
 }
 
 export interface AppController {
@@ -43,6 +51,7 @@ export function createAppController(deps: AppControllerDeps): AppController {
   const listeners = new Set<(state: AppState) => void>();
 
   let host: BridgeHost | undefined;
+  let presence: (Presence & { dispose(): void }) | undefined;
   let unsubscribe: (() => void)[] = [];
   let status: BridgeStatus = initialStatus;
   let busy = false;
@@ -108,6 +117,8 @@ export function createAppController(deps: AppControllerDeps): AppController {
       }
     }
 
+    // "When I'm away" needs the desk's signals; "always" sends regardless, "never" is in the settings.
+    presence = current.awayNotify === 'away' ? deps.presence?.(current.awayIdleMinutes) : undefined;
     const bridge = deps.createBridge(
       buildBridgeSettings({
         settings: current,
@@ -117,6 +128,7 @@ export function createAppController(deps: AppControllerDeps): AppController {
         stateDir: deps.stateDir,
         homeDir: deps.homeDir,
       }),
+      presence ? { presence } : {},
     );
     host = bridge;
     restartNeeded = false;
@@ -151,6 +163,8 @@ export function createAppController(deps: AppControllerDeps): AppController {
       for (const off of unsubscribe) off();
       unsubscribe = [];
       host = undefined;
+      presence?.dispose();
+      presence = undefined;
       status = { ...bridge.status(), running: false };
     }
   };

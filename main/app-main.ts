@@ -8,8 +8,9 @@ import path from 'node:path';
 import { app, clipboard, dialog, powerMonitor, safeStorage, session } from 'electron';
 import Store from 'electron-store';
 import type { BridgeHost, BridgeSettings } from './core/bridge-api';
+import { createPresenceSource } from './presence';
 import { PUSH, type SecretName } from '../preload/ipc-contract';
-import { createAppController, type AppController } from './app-controller';
+import { createAppController, type AppController, type BridgeExtras } from './app-controller';
 import { findOpencode, type ExecFile, type FoundOpencode } from './find-opencode';
 import { registerIpc } from './ipc';
 import { setupMenuBarApp, setupQuit, setupSecondInstance } from './lifecycle';
@@ -21,7 +22,7 @@ import { createTray, type AppTray } from './tray';
 import { createWindowManager, hardenWebContents, type WindowManager } from './window';
 
 export interface StartAppOptions {
-  createBridge: (settings: BridgeSettings) => BridgeHost;
+  createBridge: (settings: BridgeSettings, extras: BridgeExtras) => BridgeHost;
   /** The bundle's `out/` folder: main/, preload/, renderer/, assets/. */
   outDir: string;
   /** Replaces the real search (login shell, install places); tests pass a fake. */
@@ -80,7 +81,10 @@ export function startApp(options: StartAppOptions): RunningApp {
     onPlaintext: (secret) => logs.addSecret(secret),
   });
 
+  // Listening from launch: a screen locked before the bridge starts counts too.
+  const desk = createPresenceSource(powerMonitor);
   const controller = createAppController({
+    presence: (idleMinutes) => desk.create(idleMinutes),
     settings,
     secrets,
     loginItem: createLoginItem(app),

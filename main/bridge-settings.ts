@@ -56,5 +56,7 @@ export function buildBridgeSettings(input: {
         : expandHome(settings.defaultProject, input.homeDir),
     stateDir: input.stateDir,
     editIntervalMs: settings.editIntervalMs,
+    // "Never": only sessions a chat follows. "When I'm away" is the presence the app passes along.
+    notify: settings.awayNotify === 'never' ? 'followed' : 'all',
   };
 }

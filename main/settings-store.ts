@@ -19,6 +19,9 @@ export const DEFAULT_SETTINGS: PublicSettings = {
   opencodeBinary: '',
   defaultProject: '',
   editIntervalMs: 1000,
+  // Away mode
+  awayNotify: 'away',
+  awayIdleMinutes: 5,
 };
 
 /** What the file may hold: the current settings, all optional (defaults are applied on read). */
@@ -34,6 +37,9 @@ const schema: NonNullable<Options<StoredSettings>['schema']> = {
   opencodeBinary: { type: 'string' },
   defaultProject: { type: 'string' },
   editIntervalMs: { type: 'integer', minimum: 0 },
+  // Away mode
+  awayNotify: { type: 'string', enum: ['away', 'always', 'never'] },
+  awayIdleMinutes: { type: 'integer' },
 };
 
 /** The untyped view a migration needs to read keys that no longer exist. */

@@ -37,6 +37,7 @@ export type SecretName = 'telegramBotToken' | 'opencodePassword';
 export const SECRET_NAMES: readonly SecretName[] = ['telegramBotToken', 'opencodePassword'];
 
 export type OpencodeMode = 'launch' | 'attach';
+export type AwayNotify = 'away' | 'always' | 'never';
 export type Tab = 'status' | 'settings' | 'logs';
 
 /** The settings that are not secret; they live in electron-store as plain JSON. */
@@ -54,6 +55,12 @@ export interface PublicSettings {
   /** Empty: the home folder. */
   defaultProject: string;
   editIntervalMs: number;
+
+  // Away mode: sessions started at the desk that need the owner.
+  /** When they reach the phone: when the owner is away (screen locked or idle), always, never. */
+  awayNotify: AwayNotify;
+  /** Minutes without keyboard or mouse after which the owner counts as away. */
+  awayIdleMinutes: number;
 }
 
 /** Everything the window shows. Never contains a secret, only whether it is set. */

@@ -2,7 +2,13 @@
 // main process (which trusts nothing that crosses IPC). Pure, no electron import.
 import { cleartextAttachProblem } from '../main/core/attach-url';
 import type { LogLevel } from '../main/core/status';
-import type { OpencodeMode, PublicSettings, SecretName, SetSecretRequest } from './ipc-contract';
+import type {
+  AwayNotify,
+  OpencodeMode,
+  PublicSettings,
+  SecretName,
+  SetSecretRequest,
+} from './ipc-contract';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 export type SettingsField = keyof PublicSettings;
@@ -168,11 +174,51 @@ const SETTINGS_KEYS: readonly SettingsField[] = [
   'editIntervalMs',
 ];
 
+// ---- Away mode ----------------------------------------------------------------------------
+
+export const AWAY_IDLE_MIN_MINUTES = 1;
+export const AWAY_IDLE_MAX_MINUTES = 240;
+const AWAY_KEYS = ['awayNotify', 'awayIdleMinutes'] as const satisfies readonly SettingsField[];
+
+export function isAwayNotify(value: unknown): value is AwayNotify {
+  return value === 'away' || value === 'always' || value === 'never';
+}
+
+export function checkAwayIdleMinutes(minutes: unknown): Checked<number> {
+  if (
+    typeof minutes !== 'number' ||
+    !Number.isInteger(minutes) ||
+    minutes < AWAY_IDLE_MIN_MINUTES ||
+    minutes > AWAY_IDLE_MAX_MINUTES
+  ) {
+    return {
+      ok: false,
+      error: `Idle minutes must be a whole number from ${AWAY_IDLE_MIN_MINUTES} to ${AWAY_IDLE_MAX_MINUTES}.`,
+    };
+  }
+  return { ok: true, value: minutes };
+}
+
+type AwaySettings = Pick<PublicSettings, (typeof AWAY_KEYS)[number]>;
+
+function checkAwaySettings(
+  input: Record<string, unknown>,
+): { ok: true; value: AwaySettings } | { ok: false; error: string; field: SettingsField } {
+  const mode = input['awayNotify'];
+  if (!isAwayNotify(mode)) {
+    return { ok: false, error: 'Choose when desk sessions reach the phone.', field: 'awayNotify' };
+  }
+  const minutes = checkAwayIdleMinutes(input['awayIdleMinutes']);
+  if (!minutes.ok) return { ...minutes, field: 'awayIdleMinutes' };
+  return { ok: true, value: { awayNotify: mode, awayIdleMinutes: minutes.value } };
+}
+
 /** The whole settings object, exactly these keys; the first problem wins. */
 export function checkPublicSettings(input: unknown): CheckedSettings {
   if (!isRecord(input))
     return { ok: false, error: 'Settings must be an object.', field: undefined };
-  const extra = Object.keys(input).filter((k) => !(SETTINGS_KEYS as readonly string[]).includes(k));
+  const known: readonly string[] = [...SETTINGS_KEYS, ...AWAY_KEYS];
+  const extra = Object.keys(input).filter((k) => !known.includes(k));
   if (extra.length > 0) {
     return { ok: false, error: `Unknown setting: ${extra.join(', ')}.`, field: undefined };
   }
@@ -201,9 +247,12 @@ export function checkPublicSettings(input: unknown): CheckedSettings {
   if (!project.ok) return { ...project, field: 'defaultProject' };
   const interval = checkEditInterval(input['editIntervalMs']);
   if (!interval.ok) return { ...interval, field: 'editIntervalMs' };
+  const away = checkAwaySettings(input);
+  if (!away.ok) return away;
   return {
     ok: true,
     value: {
+      ...away.value,
       allowedUserIds: ids.value,
       allowedChatIds: chats.value,
       opencodeMode: mode,

@@ -1,11 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AppState, OpencodeMode, PublicSettings } from '../preload/ipc-contract';
+import type { AppState, AwayNotify, OpencodeMode, PublicSettings } from '../preload/ipc-contract';
 import {
+  AWAY_IDLE_MAX_MINUTES,
+  AWAY_IDLE_MIN_MINUTES,
   EDIT_INTERVAL_MIN_MS,
   PORT_MAX,
   PORT_MIN,
   CHAT_IDS_HINT,
   USER_IDS_HINT,
+  checkAwayIdleMinutes,
   checkEditInterval,
   checkOpencodeUrl,
   checkPath,
@@ -28,6 +31,9 @@ interface Form {
   binary: string;
   project: string;
   interval: string;
+  // Away mode
+  awayNotify: AwayNotify;
+  awayMinutes: string;
 }
 
 type Errors = Partial<Record<SettingsField, string>>;
@@ -41,6 +47,8 @@ const toForm = (s: PublicSettings): Form => ({
   binary: s.opencodeBinary,
   project: s.defaultProject,
   interval: String(s.editIntervalMs),
+  awayNotify: s.awayNotify,
+  awayMinutes: String(s.awayIdleMinutes),
 });
 
 /** Numbers typed as text: "" and "12abc" must not become 0 or 12. */
@@ -65,6 +73,8 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
   if (!project.ok) errors.defaultProject = project.error;
   const interval = checkEditInterval(toNumber(form.interval));
   if (!interval.ok) errors.editIntervalMs = interval.error;
+  const awayMinutes = checkAwayIdleMinutes(toNumber(form.awayMinutes));
+  if (!awayMinutes.ok) errors.awayIdleMinutes = awayMinutes.error;
   if (Object.keys(errors).length > 0) return { errors };
   const checked = checkPublicSettings({
     allowedUserIds: ids.ok ? ids.value : [],
@@ -75,6 +85,8 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
     opencodeBinary: binary.ok ? binary.value : '',
     defaultProject: project.ok ? project.value : '',
     editIntervalMs: interval.ok ? interval.value : 0,
+    awayNotify: form.awayNotify,
+    awayIdleMinutes: awayMinutes.ok ? awayMinutes.value : 0,
   });
   if (!checked.ok) return { errors: { [checked.field ?? 'allowedUserIds']: checked.error } };
   return { settings: checked.value };
@@ -305,6 +317,12 @@ export function SettingsView({ state }: { state: AppState }) {
           )}
         </Field>
 
+        <AwayFields
+          form={form}
+          error={errors.awayIdleMinutes}
+          onChange={(patch, field) => update(patch, field)}
+        />
+
         <div className="row-buttons">
           <button type="submit" className="button primary">
             Save settings
@@ -334,5 +352,66 @@ export function SettingsView({ state }: { state: AppState }) {
         )}
       </section>
     </div>
+  );
+}
+
+const AWAY_CHOICES: { value: AwayNotify; label: string }[] = [
+  { value: 'away', label: 'When I’m away' },
+  { value: 'always', label: 'Always' },
+  { value: 'never', label: 'Never' },
+];
+
+/** Away mode: when sessions started at the desk reach the phone. */
+function AwayFields({
+  form,
+  error,
+  onChange,
+}: {
+  form: Form;
+  error: string | undefined;
+  onChange: (patch: Partial<Form>, field: SettingsField) => void;
+}) {
+  return (
+    <>
+      <fieldset className="field">
+        <legend>Desk sessions on the phone</legend>
+        <div className="segmented">
+          {AWAY_CHOICES.map((choice) => (
+            <label key={choice.value} className="radio">
+              <input
+                type="radio"
+                name="awayNotify"
+                value={choice.value}
+                checked={form.awayNotify === choice.value}
+                onChange={() => onChange({ awayNotify: choice.value }, 'awayNotify')}
+              />
+              {choice.label}
+            </label>
+          ))}
+        </div>
+        <p className="hint">
+          Prompts and finished long turns of sessions you started at the Mac (and that no chat
+          follows) go to your phone.
+        </p>
+      </fieldset>
+      {form.awayNotify === 'away' && (
+        <Field
+          id="setting-awayIdleMinutes"
+          label="Away after idle (minutes)"
+          error={error}
+          hint={`${AWAY_IDLE_MIN_MINUTES}–${AWAY_IDLE_MAX_MINUTES}. You count as away when the screen is locked, the Mac sleeps, or nobody used it for this long.`}
+        >
+          {(aria) => (
+            <input
+              {...aria}
+              type="text"
+              inputMode="numeric"
+              value={form.awayMinutes}
+              onChange={(e) => onChange({ awayMinutes: e.target.value }, 'awayIdleMinutes')}
+            />
+          )}
+        </Field>
+      )}
+    </>
   );
 }

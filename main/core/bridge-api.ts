@@ -1,4 +1,5 @@
 // The contract between the bridge core and whoever hosts it (the headless CLI, the Electron app).
+import type { NotifyDefault } from './away/notify-mode';
 import type { BridgeStatus, LogEntry } from './status';
 
 export interface BridgeSettings {
@@ -25,6 +26,15 @@ export interface BridgeSettings {
   editIntervalMs: number;
   /** A message older than this when the bridge reads it is not run without a tap (default 10 min). */
   stalePromptMs?: number | undefined;
+  /** BRIDGE_NOTIFY: what of the sessions no chat follows reaches the phone (default all). */
+  notify?: NotifyDefault | undefined;
+  /** BRIDGE_NOTIFY_MIN_TURN_S, in ms: shorter desk turns end without a notice (default 30 s). */
+  notifyMinTurnMs?: number | undefined;
+  /**
+   * BRIDGE_HOME_CHAT: where desk sessions reach the phone instead of every user's private chat.
+   * A private chat, or a forum group (one topic per desk session), which must also be allowed.
+   */
+  homeChatId?: number | undefined;
 }
 
 export interface BridgeHost {

@@ -10,6 +10,9 @@ import { ChatDirectory } from './chats';
 import type { BridgeContext, CommandInfo, Feature } from './context';
 import { placeOf } from './context';
 import { toError } from './errors';
+import { createAway } from './away/away-router';
+import type { Presence } from './away/presence';
+import { deskSessionsFeature } from './features/desk-sessions';
 import { diffFeature } from './features/diff';
 import { filesFeature } from './features/files';
 import { helpFeature, reasoningFeature } from './features/help';
@@ -45,6 +48,8 @@ export interface BridgeDeps {
   logHub?: LogHub;
   fetch?: FetchLike;
   now?: () => number;
+  /** Whether the owner is at the desk (the menu-bar app); without it, BRIDGE_NOTIFY alone decides. */
+  presence?: Presence;
 }
 
 // my_chat_member: told when someone adds the bot to a group, so it can leave one not allowed.
@@ -65,6 +70,7 @@ export class Bridge implements BridgeHost {
   private readonly log: Logger;
   private readonly fetchImpl: FetchLike;
   private readonly now: () => number;
+  private readonly presence: Presence | undefined;
   private readonly store: StateStore;
   private readonly listeners = new Set<(status: BridgeStatus) => void>();
   private current: BridgeStatus = initialStatus;
@@ -96,6 +102,7 @@ export class Bridge implements BridgeHost {
     this.log = this.hub.logger('bridge');
     this.fetchImpl = deps.fetch ?? (undiciFetch as unknown as FetchLike);
     this.now = deps.now ?? Date.now;
+    this.presence = deps.presence;
     this.store = StateStore.inDir(settings.stateDir, { log: this.hub.logger('state') });
   }
 
@@ -445,7 +452,9 @@ export class Bridge implements BridgeHost {
 
     const files = filesFeature(context);
     const stale = staleFeature(context);
+    const desk = deskSessionsFeature(context, createAway(context, this.presence));
     this.features = [
+      desk.listener,
       stale,
       topicsFeature(context),
       sessionsFeature(context),
@@ -456,6 +465,7 @@ export class Bridge implements BridgeHost {
       permissionsFeature(context),
       questionsFeature(context),
       files,
+      desk.feature,
     ];
     this.features.push(helpFeature(context, () => this.commands()));
     for (const feature of this.features) feature.install?.(bot);
@@ -532,7 +542,7 @@ export class Bridge implements BridgeHost {
     }
     for (const feature of this.features) {
       try {
-        feature.onEvent?.(event, sessionId);
+        feature.onEvent?.(event, sessionId, global.directory);
       } catch (error) {
         this.eventProblem(event.type, `Handling ${event.type} failed: ${toError(error).message}`);
       }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { cleartextAttachProblem } from './attach-url';
 import type { BridgeSettings } from './bridge-api';
 import { ConfigError } from './errors';
+import { DEFAULT_NOTIFY_MIN_TURN_S, NOTIFY_DEFAULTS, type NotifyDefault } from './away/notify-mode';
 
 export const DEFAULT_OPENCODE_PORT = 4096;
 export const DEFAULT_EDIT_INTERVAL_MS = 1000;
@@ -25,10 +26,12 @@ export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
       'TELEGRAM_BOT_TOKEN is not set: set it to the token @BotFather gave your bot.',
     );
   }
+  const allowedUserIds = parseAllowedUsers(env['TELEGRAM_ALLOWED_USERS']);
+  const allowedChatIds = parseAllowedChats(env['TELEGRAM_ALLOWED_CHATS']);
   return {
     telegramBotToken: token,
-    allowedUserIds: parseAllowedUsers(env['TELEGRAM_ALLOWED_USERS']),
-    allowedChatIds: parseAllowedChats(env['TELEGRAM_ALLOWED_CHATS']),
+    allowedUserIds,
+    allowedChatIds,
     telegramApiRoot: parseUrl(
       'TELEGRAM_API_ROOT',
       env['TELEGRAM_API_ROOT'],
@@ -49,7 +52,49 @@ export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
       : defaultStateDir(ctx),
     editIntervalMs: parseInterval(env['BRIDGE_EDIT_INTERVAL_MS']),
     stalePromptMs: parseStaleAge(env['BRIDGE_STALE_PROMPT_MS']),
+    ...awaySettings(env, allowedUserIds, allowedChatIds),
   };
+}
+
+/** BRIDGE_NOTIFY, BRIDGE_NOTIFY_MIN_TURN_S, BRIDGE_HOME_CHAT: sessions no chat follows. */
+function awaySettings(
+  env: ConfigContext['env'],
+  allowedUserIds: readonly number[],
+  allowedChatIds: readonly number[],
+): { notify: NotifyDefault; notifyMinTurnMs: number; homeChatId: number | undefined } {
+  const notify = (nonEmpty(env['BRIDGE_NOTIFY']) ?? 'all').toLowerCase();
+  if (!(NOTIFY_DEFAULTS as readonly string[]).includes(notify)) {
+    throw new ConfigError(
+      `BRIDGE_NOTIFY must be all, prompts or followed, not ${JSON.stringify(env['BRIDGE_NOTIFY'])}.`,
+    );
+  }
+  const minRaw = nonEmpty(env['BRIDGE_NOTIFY_MIN_TURN_S']);
+  const minTurnS = minRaw === undefined ? DEFAULT_NOTIFY_MIN_TURN_S : Number(minRaw);
+  if (!/^\d{1,5}$/.test(minRaw ?? '0') || minTurnS > 86_400) {
+    throw new ConfigError(
+      `BRIDGE_NOTIFY_MIN_TURN_S must be a whole number of seconds from 0 to 86400, not ${JSON.stringify(minRaw)}.`,
+    );
+  }
+  const home = nonEmpty(env['BRIDGE_HOME_CHAT']);
+  if (home !== undefined && !/^-?[1-9][0-9]{0,15}$/.test(home)) {
+    throw new ConfigError(
+      `BRIDGE_HOME_CHAT must be a numeric chat id (a user id, or a group's -100… id), not ${JSON.stringify(home)}.`,
+    );
+  }
+  const homeChatId = home === undefined ? undefined : Number(home);
+  // A private home chat is one of the allowed users' own. A group id (negative) is a forum group
+  // that must also be among the allowed groups, so only allowed people read what it shows.
+  if (homeChatId !== undefined && homeChatId > 0 && !allowedUserIds.includes(homeChatId)) {
+    throw new ConfigError(
+      `BRIDGE_HOME_CHAT ${homeChatId} is a private chat, so it must be one of TELEGRAM_ALLOWED_USERS.`,
+    );
+  }
+  if (homeChatId !== undefined && homeChatId < 0 && !allowedChatIds.includes(homeChatId)) {
+    throw new ConfigError(
+      `BRIDGE_HOME_CHAT ${homeChatId} is a group, so it must also be listed in TELEGRAM_ALLOWED_CHATS.`,
+    );
+  }
+  return { notify: notify as NotifyDefault, notifyMinTurnMs: minTurnS * 1000, homeChatId };
 }
 
 export function parseAllowedUsers(raw: string | undefined): number[] {

@@ -7,7 +7,7 @@ import type { ChatDirectory } from './chats';
 import type { ButtonPress, ButtonRegistry } from './interaction/buttons';
 import type { Logger } from './log';
 import type { OpencodeClient } from './opencode/client';
-import type { OpencodeEvent } from './opencode/types';
+import type { OpencodeEvent, Session } from './opencode/types';
 import type { StateStore } from './state-store';
 import type { Messenger, Place } from './telegram/messenger';
 import type { TurnRegistry } from './turn/turns';
@@ -25,6 +25,27 @@ export interface BridgeContext {
   now(): number;
   /** Tells the host that something in the status (sessions, waiting prompts) changed. */
   statusChanged(): void;
+  /** Where prompts of sessions no chat follows go (set once the desk feature is installed). */
+  desk?: DeskRouter | undefined;
+}
+
+/** Routes what sessions started at the desk (followed by no chat) bring to the phone. */
+export interface DeskRouter {
+  /**
+   * The chats a desk session's prompt goes to, and the line naming the session above it.
+   * Undefined when it goes nowhere now; `retry` is called if that changes while it is pending
+   * (the owner leaves the desk).
+   */
+  promptPlaces(
+    requestId: string,
+    session: Session,
+    parent: Session | undefined,
+    retry: () => void,
+  ): Promise<{ places: Place[]; header: string } | undefined>;
+  /** The request was answered or ended: nothing to send later. */
+  release(requestId: string): void;
+  /** Folders of desk sessions, whose pending prompts are re-read after a reconnect. */
+  folders(): Promise<string[]>;
 }
 
 export interface CommandInfo {
@@ -41,7 +62,8 @@ export interface Feature {
   onButton?(ctx: Context, press: ButtonPress): Promise<void>;
   /** A text message that is not a command; return true when it was consumed (e.g. a typed answer). */
   onText?(ctx: Context, place: Place, text: string): Promise<boolean>;
-  onEvent?(event: OpencodeEvent, sessionId: string | undefined): void;
+  /** `directory`: the project folder OpenCode raised the event in. */
+  onEvent?(event: OpencodeEvent, sessionId: string | undefined, directory?: string): void;
   /** After every (re)connect to OpenCode: re-read what may have been missed. */
   onConnected?(): Promise<void>;
   /** Open prompts waiting for the user, for the status and tray. */

@@ -65,8 +65,15 @@ const chat = shape({
   agent: optional(str),
   showReasoning: optional(bool),
   topicName: optional(str),
+  notify: optional(oneOf('all', 'prompts', 'off')),
 });
-const button = shape({ kind: str, chatId: num, payload: shape({}), createdAt: num });
+const button = shape({
+  kind: str,
+  chatId: num,
+  payload: shape({}),
+  createdAt: num,
+  chatIds: optional(arrayOf(num)),
+});
 const prompt = shape({
   kind: oneOf('permission', 'question'),
   requestId: str,
@@ -78,6 +85,8 @@ const prompt = shape({
   html: str,
   answers: optional(arrayOf(arrayOf(str))),
   current: optional(num),
+  header: optional(str),
+  copies: optional(arrayOf(shape({ chatId: num, threadId: optional(num), messageId: num }))),
 });
 const turn = shape({
   sessionId: str,
@@ -96,7 +105,11 @@ const collections = {
   turns: recordOf(turn),
   stashedFiles: recordOf(arrayOf(stashedFile)),
   handledUpdates: arrayOf(num),
+  privateChats: arrayOf(num),
 } satisfies Record<string, Check>;
+
+/** The collections that are lists; the others are records. */
+const LISTS = ['handledUpdates', 'privateChats'];
 
 /**
  * The state in `value` (already JSON-parsed), with empty defaults for what an older file lacks.
@@ -110,7 +123,7 @@ export function parseState(value: unknown): PersistedState {
   optional(num)(root['telegramOffset'], 'telegramOffset');
   const state: Json = { ...root, version: 1 };
   for (const [name, check] of Object.entries(collections)) {
-    if (root[name] === undefined) state[name] = name === 'handledUpdates' ? [] : {};
+    if (root[name] === undefined) state[name] = LISTS.includes(name) ? [] : {};
     else check(root[name], name);
   }
   return state as unknown as PersistedState;

@@ -8,6 +8,7 @@ import type { Logger } from './log';
 import { ProblemReporter } from './log';
 import { describeFsError, makePrivateDir, moveAside, writeAtomically } from './state-file';
 import { parseState, StateShapeError } from './state-shape';
+import type { ChatNotify } from './away/notify-mode';
 
 export interface ModelChoice {
   providerID: string;
@@ -27,6 +28,8 @@ export interface ChatState {
   showReasoning?: boolean | undefined;
   /** Forum topics only: the topic's name as last set, to follow OpenCode's retitling. */
   topicName?: string | undefined;
+  /** /notify: how much of the desk's sessions this chat hears about (kept on the chat, not a topic). */
+  notify?: ChatNotify | undefined;
 }
 
 /** What an inline button stands for. callback_data carries only `token`, never the request. */
@@ -36,6 +39,8 @@ export interface ButtonRecord {
   /** Kind-specific data: a permission request id, a session id, a folder… */
   payload: Record<string, unknown>;
   createdAt: number;
+  /** A prompt shown in several chats: every one of them may press its buttons. */
+  chatIds?: number[] | undefined;
 }
 
 /** A permission or question prompt shown in a chat, so it can be updated when answered anywhere. */
@@ -53,6 +58,17 @@ export interface PromptRecord {
   answers?: string[][] | undefined;
   /** Questions only: the question currently shown. */
   current?: number | undefined;
+  /** A desk session's prompt: the line naming the session, shown above `html` in every copy. */
+  header?: string | undefined;
+  /** The same prompt in other chats (a desk session's prompt goes to every user's chat). */
+  copies?: PromptCopy[] | undefined;
+}
+
+/** Another message showing the same prompt, with the same buttons. */
+export interface PromptCopy {
+  chatId: number;
+  threadId?: number | undefined;
+  messageId: number;
 }
 
 /** A turn whose reply message is on the phone, so a restarted bridge can finish it. */
@@ -88,6 +104,8 @@ export interface PersistedState {
   handledUpdates: number[];
   /** Files sent without a caption, by `chatKey`: they go with that place's next message. */
   stashedFiles: Record<string, StashedFile[]>;
+  /** Private chats (= user ids) that wrote to the bot: a bot can only write to users who did. */
+  privateChats: number[];
 }
 
 export const emptyState = (): PersistedState => ({
@@ -98,6 +116,7 @@ export const emptyState = (): PersistedState => ({
   turns: {},
   handledUpdates: [],
   stashedFiles: {},
+  privateChats: [],
 });
 
 export function chatKey(chatId: number, threadId?: number): string {

@@ -415,3 +415,57 @@ describe('IPC', () => {
     expect(FakeBridge.instances).toHaveLength(0);
   });
 });
+
+describe('away mode', () => {
+  const started = async (patch: Partial<PublicSettings> = {}) => {
+    const { invoke } = boot();
+    await invoke(INVOKE.saveSettings, settings(patch));
+    await invoke(INVOKE.setSecret, { name: 'telegramBotToken', value: TOKEN });
+    await invoke(INVOKE.start);
+    return { invoke, bridge: FakeBridge.instances.at(-1)! };
+  };
+
+  it('the window’s choice round-trips, and bad minutes are refused', async () => {
+    const { invoke } = boot();
+    expect(await invoke(INVOKE.getSettings)).toMatchObject({
+      awayNotify: 'away',
+      awayIdleMinutes: 5,
+    });
+    await invoke(INVOKE.saveSettings, settings({ awayNotify: 'always', awayIdleMinutes: 12 }));
+    expect(await invoke(INVOKE.getSettings)).toMatchObject({
+      awayNotify: 'always',
+      awayIdleMinutes: 12,
+    });
+    await expect(invoke(INVOKE.saveSettings, settings({ awayIdleMinutes: 0 }))).rejects.toThrow(
+      /Idle minutes must be/,
+    );
+    await expect(
+      invoke(INVOKE.saveSettings, { ...settings(), awayNotify: 'sometimes' }),
+    ).rejects.toThrow(/when desk sessions reach the phone/);
+  });
+
+  it('"when I’m away" hands the bridge the screen lock and idle time', async () => {
+    const { bridge } = await started({ awayIdleMinutes: 10 });
+    const presence = bridge.extras.presence!;
+    const seen: boolean[] = [];
+    presence.onChange((away) => seen.push(away));
+    expect(presence.isAway()).toBe(false);
+    powerMonitor.emit('lock-screen');
+    expect(presence.isAway()).toBe(true);
+    powerMonitor.emit('unlock-screen');
+    powerMonitor.idleSeconds = 600;
+    expect(presence.isAway()).toBe(true);
+    expect(seen).toEqual([true, false]);
+    expect(bridge.settings.notify).toBe('all');
+  });
+
+  it('"always" sends without asking the desk; "never" only follows chats’ own sessions', async () => {
+    const always = await started({ awayNotify: 'always' });
+    expect(always.bridge.extras.presence).toBeUndefined();
+    expect(always.bridge.settings.notify).toBe('all');
+    await always.invoke(INVOKE.stop);
+    await always.invoke(INVOKE.saveSettings, settings({ awayNotify: 'never' }));
+    await always.invoke(INVOKE.start);
+    expect(FakeBridge.instances.at(-1)!.settings.notify).toBe('followed');
+  });
+});

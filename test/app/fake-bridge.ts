@@ -1,5 +1,6 @@
 // A BridgeHost that does what the test tells it; records the settings it was built with.
 import { vi } from 'vitest';
+import type { BridgeExtras } from '../../main/app-controller';
 import type { BridgeHost, BridgeSettings } from '../../main/core/bridge-api';
 import { initialStatus, type BridgeStatus, type LogEntry } from '../../main/core/status';
 
@@ -9,7 +10,10 @@ export class FakeBridge implements BridgeHost {
   private statusListeners = new Set<(s: BridgeStatus) => void>();
   private logListeners = new Set<(e: LogEntry) => void>();
 
-  constructor(readonly settings: BridgeSettings) {
+  constructor(
+    readonly settings: BridgeSettings,
+    readonly extras: BridgeExtras = {},
+  ) {
     FakeBridge.instances.push(this);
   }
 
@@ -54,4 +58,5 @@ export class FakeBridge implements BridgeHost {
   }
 }
 
-export const createFakeBridge = (settings: BridgeSettings): FakeBridge => new FakeBridge(settings);
+export const createFakeBridge = (settings: BridgeSettings, extras: BridgeExtras): FakeBridge =>
+  new FakeBridge(settings, extras);

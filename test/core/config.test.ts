@@ -116,3 +116,42 @@ describe('defaultStateDir', () => {
     ).toBe('/x/OpenCode Bridge');
   });
 });
+
+describe('desk sessions on the phone (BRIDGE_NOTIFY, BRIDGE_NOTIFY_MIN_TURN_S, BRIDGE_HOME_CHAT)', () => {
+  it('defaults: everything, turns of 30 s or more, each user’s private chat', () => {
+    expect(settingsFromEnv(env(valid))).toMatchObject({
+      notify: 'all',
+      notifyMinTurnMs: 30_000,
+      homeChatId: undefined,
+    });
+  });
+
+  it('reads them', () => {
+    const s = settingsFromEnv(
+      env({
+        ...valid,
+        BRIDGE_NOTIFY: 'Prompts',
+        BRIDGE_NOTIFY_MIN_TURN_S: '2',
+        BRIDGE_HOME_CHAT: '-1001234567890',
+        TELEGRAM_ALLOWED_CHATS: '-1001234567890',
+      }),
+    );
+    expect(s).toMatchObject({
+      notify: 'prompts',
+      notifyMinTurnMs: 2000,
+      homeChatId: -1001234567890,
+    });
+    expect(settingsFromEnv(env({ ...valid, BRIDGE_HOME_CHAT: '42' })).homeChatId).toBe(42);
+  });
+
+  it.each([
+    [{ BRIDGE_NOTIFY: 'loud' }, /BRIDGE_NOTIFY must be all, prompts or followed/],
+    [{ BRIDGE_NOTIFY_MIN_TURN_S: '-1' }, /BRIDGE_NOTIFY_MIN_TURN_S must be a whole number/],
+    [{ BRIDGE_NOTIFY_MIN_TURN_S: '1.5' }, /BRIDGE_NOTIFY_MIN_TURN_S/],
+    [{ BRIDGE_HOME_CHAT: '@mychannel' }, /BRIDGE_HOME_CHAT must be a numeric chat id/],
+    [{ BRIDGE_HOME_CHAT: '77' }, /must be one of TELEGRAM_ALLOWED_USERS/],
+    [{ BRIDGE_HOME_CHAT: '-1001234567890' }, /must also be listed in TELEGRAM_ALLOWED_CHATS/],
+  ])('refuses %o', (vars, message) => {
+    expect(() => settingsFromEnv(env({ ...valid, ...vars }))).toThrow(message);
+  });
+});

@@ -191,6 +191,7 @@ describe('command menu and /help', () => {
       'agent',
       'diff',
       'reasoning',
+      'notify',
       'help',
     ];
     const menu = await telegram.waitFor(() => telegram.commands()[0]);

@@ -256,12 +256,19 @@ export const screen = {
 
 export const app = new FakeApp();
 
-/** Emits 'suspend' and 'resume' when a test says the machine slept and woke. */
-export const powerMonitor = new EventEmitter();
+/**
+ * Emits 'suspend'/'resume' when a test says the machine slept and woke, 'lock-screen'/
+ * 'unlock-screen' when it locks; `idleSeconds` is what getSystemIdleTime() answers.
+ */
+export const powerMonitor = Object.assign(new EventEmitter(), {
+  idleSeconds: 0,
+  getSystemIdleTime: vi.fn((): number => powerMonitor.idleSeconds),
+});
 
 export function resetElectronMock(): void {
   app.removeAllListeners();
   powerMonitor.removeAllListeners();
+  powerMonitor.idleSeconds = 0;
   app.lock = true;
   app.isPackaged = true;
   app.quitCalls = 0;

@@ -40,6 +40,8 @@ describe('preload api', () => {
       opencodeBinary: '',
       defaultProject: '',
       editIntervalMs: 1000,
+      awayNotify: 'away' as const,
+      awayIdleMinutes: 5,
     };
     await api.getState();
     await api.getLogs();

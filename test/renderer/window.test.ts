@@ -350,6 +350,44 @@ describe('window (headless Chromium)', () => {
     await page.close();
   });
 
+  it('away mode: the choice and its idle minutes are saved, and shown again when reopened', async () => {
+    const { page, problems } = await openWindow(initialState, {
+      ...initialSettings,
+      allowedUserIds: [42],
+    });
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const away = page.getByRole('radio', { name: 'When I’m away' });
+    expect(await away.isChecked()).toBe(true);
+    const minutes = page.getByLabel('Away after idle (minutes)', { exact: true });
+    expect(await minutes.inputValue()).toBe('5');
+
+    await minutes.fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    expect(await page.locator('#setting-awayIdleMinutes-error').textContent()).toContain(
+      'from 1 to 240',
+    );
+    await minutes.fill('15');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    await page.getByRole('radio', { name: 'Never' }).check();
+    expect(await minutes.count()).toBe(0);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const saved = (await calls(page)).filter((c) => c.name === 'saveSettings');
+    expect(saved.map((c) => c.args[0])).toEqual([
+      { ...initialSettings, allowedUserIds: [42], awayIdleMinutes: 15 },
+      { ...initialSettings, allowedUserIds: [42], awayIdleMinutes: 15, awayNotify: 'never' },
+    ]);
+
+    // Reopened with what was saved.
+    const again = await openWindow(initialState, saved[1]!.args[0] as PublicSettings);
+    await again.page.getByRole('tab', { name: 'Settings' }).click();
+    expect(await again.page.getByRole('radio', { name: 'Never' }).isChecked()).toBe(true);
+    expect(problems).toEqual([]);
+    expect(again.problems).toEqual([]);
+    await page.close();
+    await again.page.close();
+  });
+
   it('shows saved secrets as "saved" without prefilling them', async () => {
     const { page } = await openWindow(
       { ...initialState, secrets: { telegramBotToken: true, opencodePassword: true }, missing: [] },

@@ -45,6 +45,15 @@ export class PendingPrompts {
     return Object.values(this.context.store.current.prompts).filter((p) => p.kind === this.kind);
   }
 
+  /** The prompt shown in this chat or topic, if any (a desk prompt may be shown in several). */
+  shownIn(place: Place): PromptRecord | undefined {
+    return this.all().find((p) =>
+      [p, ...(p.copies ?? [])].some(
+        (c) => c.chatId === place.chatId && c.threadId === place.threadId,
+      ),
+    );
+  }
+
   /** Sends the prompt once per request id; returns its record. */
   show(
     requestId: string,
@@ -65,22 +74,39 @@ export class PendingPrompts {
   /**
    * Where a session's prompts go: the chat following it or, for a sub-agent's session (the task
    * tool), the chat following its parent. Also the session's folder, which OpenCode keeps its
-   * pending requests by.
+   * pending requests by, and the sessions on the way (the session first, then its parents).
    */
   private async locate(
     sessionId: string,
-  ): Promise<{ place: Place | undefined; directory: string | undefined }> {
+  ): Promise<{ place: Place | undefined; directory: string | undefined; chain: Session[] }> {
     const { chats, client } = this.context;
     let directory = chats.all().find((c) => c.sessionId === sessionId)?.directory;
+    const chain: Session[] = [];
     let current: string | undefined = sessionId;
     for (let depth = 0; current && depth < 5; depth++) {
       const session: Session | undefined = await client.getSession(current).catch(() => undefined);
       if (depth === 0) directory = session?.directory ?? directory;
+      if (session) chain.push(session);
       const [place] = chats.placesOf(current);
-      if (place) return { place, directory };
+      if (place) return { place, directory, chain };
       current = session?.parentID;
     }
-    return { place: undefined, directory };
+    return { place: undefined, directory, chain };
+  }
+
+  /** The followed chat or, for a session no chat follows, where the desk's prompts go. */
+  private async destinations(
+    requestId: string,
+    sessionId: string,
+    retry: () => void,
+  ): Promise<{ places: Place[]; directory: string | undefined; header?: string | undefined }> {
+    const { place, directory, chain } = await this.locate(sessionId);
+    if (place) return { places: [place], directory };
+    const [session, parent] = chain;
+    const desk = this.context.desk;
+    if (!session || !desk) return { places: [], directory };
+    const route = await desk.promptPlaces(requestId, session, parent, retry);
+    return { places: route?.places ?? [], directory, header: route?.header };
   }
 
   private async send(
@@ -89,58 +115,90 @@ export class PendingPrompts {
     build: (token: string, directory: string | undefined) => PromptContent,
   ): Promise<PromptRecord | undefined> {
     const { context } = this;
-    const { place, directory } = await this.locate(sessionId);
-    if (!place) return undefined;
+    const { places, directory, header } = await this.destinations(
+      requestId,
+      sessionId,
+      () => void this.show(requestId, sessionId, build),
+    );
+    const [first] = places;
+    if (!first) return undefined;
     const token = await context.buttons.register({
       kind: this.kind,
-      chatId: place.chatId,
+      chatId: first.chatId,
+      ...(places.length > 1 ? { chatIds: places.map((p) => p.chatId) } : {}),
       payload: directory ? { requestId, directory } : { requestId },
     });
     const { html, keyboard, files = [], extra } = build(token, directory);
-    try {
-      // The files go in the same outbox job, right before the buttons message, which replies to
-      // them: nothing can come between them. Not the buttons as the document's caption: a caption
-      // holds 1,024 characters (too few for the prompt's other lines), and the prompt is later
-      // edited as text (editMessageText) to show the outcome.
-      const message =
-        files.length === 0
-          ? await context.messenger.send(place, html, { priority: 'prompt', keyboard })
-          : await context.messenger.sendAfterDocuments(
-              place,
-              files.map((f) => ({
-                bytes: Buffer.from(f.text, 'utf8'),
-                filename: f.name,
-                captionHtml: f.captionHtml,
-              })),
-              html,
-              { priority: 'prompt', keyboard },
-            );
-      const record: PromptRecord = {
-        kind: this.kind,
-        requestId,
-        sessionId,
-        chatId: place.chatId,
-        threadId: place.threadId,
-        messageId: message.message_id,
-        token,
-        html,
-        ...extra,
-      };
-      await context.store.update((state) => void (state.prompts[requestId] = record));
-      const attached =
-        files.length > 0 ? ` (full text attached: ${files.map((f) => f.name).join(', ')})` : '';
-      context
-        .logger('bridge')
-        .info(`Asked chat ${place.chatId} about ${this.kind} ${requestId}${attached}`);
-      context.statusChanged();
-      return record;
-    } catch (error) {
+    const shown = header ? `${header}\n\n${html}` : html;
+    const sent = await Promise.allSettled(
+      places.map((place) => this.sendTo(place, shown, keyboard, files)),
+    );
+    const delivered = places.flatMap((place, i) => {
+      const result = sent[i];
+      if (result?.status === 'fulfilled') return [{ ...place, messageId: result.value }];
       context
         .logger('telegram')
-        .error(`Could not show ${this.kind} ${requestId}: ${toError(error).message}`);
+        .error(
+          `Could not show ${this.kind} ${requestId} in chat ${place.chatId}: ${toError(result?.reason).message}`,
+        );
+      return [];
+    });
+    const [primary, ...copies] = delivered;
+    if (!primary) {
       await context.buttons.revoke(token);
       return undefined;
     }
+    const record: PromptRecord = {
+      kind: this.kind,
+      requestId,
+      sessionId,
+      chatId: primary.chatId,
+      threadId: primary.threadId,
+      messageId: primary.messageId,
+      token,
+      html,
+      ...(header ? { header } : {}),
+      ...(copies.length > 0 ? { copies } : {}),
+      ...extra,
+    };
+    await context.store.update((state) => void (state.prompts[requestId] = record));
+    const attached =
+      files.length > 0 ? ` (full text attached: ${files.map((f) => f.name).join(', ')})` : '';
+    for (const place of delivered) {
+      context
+        .logger('bridge')
+        .info(`Asked chat ${place.chatId} about ${this.kind} ${requestId}${attached}`);
+    }
+    context.statusChanged();
+    return record;
+  }
+
+  /** One copy of a prompt; resolves with the id of its buttons message. */
+  private async sendTo(
+    place: Place,
+    html: string,
+    keyboard: InlineKeyboardMarkup,
+    files: readonly PromptFile[],
+  ): Promise<number> {
+    const { messenger } = this.context;
+    // The files go in the same outbox job, right before the buttons message, which replies to
+    // them: nothing can come between them. Not the buttons as the document's caption: a caption
+    // holds 1,024 characters (too few for the prompt's other lines), and the prompt is later
+    // edited as text (editMessageText) to show the outcome.
+    const message =
+      files.length === 0
+        ? await messenger.send(place, html, { priority: 'prompt', keyboard })
+        : await messenger.sendAfterDocuments(
+            place,
+            files.map((f) => ({
+              bytes: Buffer.from(f.text, 'utf8'),
+              filename: f.name,
+              captionHtml: f.captionHtml,
+            })),
+            html,
+            { priority: 'prompt', keyboard },
+          );
+    return message.message_id;
   }
 
   /**
@@ -187,7 +245,7 @@ export class PendingPrompts {
     }
   }
 
-  /** Updates the prompt's message (text and buttons) in place. */
+  /** Updates the prompt's message (text and buttons) in place, in every chat that shows it. */
   async update(
     record: PromptRecord,
     html: string,
@@ -196,17 +254,24 @@ export class PendingPrompts {
     // an answered prompt does not, and must not take the slots kept for prompts.
     priority: 'prompt' | 'interactive' = 'prompt',
   ): Promise<void> {
-    try {
-      await this.context.messenger.edit(
-        { chatId: record.chatId, threadId: record.threadId },
-        record.messageId,
-        `prompt:${record.chatId}:${record.messageId}`,
-        () => html,
-        { priority, keyboard },
-      );
-    } catch (error) {
-      this.context.logger('telegram').warn(`Could not update a prompt: ${toError(error).message}`);
-    }
+    const shown = record.header ? `${record.header}\n\n${html}` : html;
+    await Promise.all(
+      [record, ...(record.copies ?? [])].map(async (copy) => {
+        try {
+          await this.context.messenger.edit(
+            { chatId: copy.chatId, threadId: copy.threadId },
+            copy.messageId,
+            `prompt:${copy.chatId}:${copy.messageId}`,
+            () => shown,
+            { priority, keyboard },
+          );
+        } catch (error) {
+          this.context
+            .logger('telegram')
+            .warn(`Could not update a prompt: ${toError(error).message}`);
+        }
+      }),
+    );
   }
 
   async save(record: PromptRecord): Promise<void> {
@@ -215,6 +280,7 @@ export class PendingPrompts {
 
   /** Ends a prompt: shows the outcome under its text, removes the buttons, forgets the request. */
   async settle(requestId: string, outcomeHtml: string): Promise<void> {
+    this.context.desk?.release(requestId);
     const record = this.get(requestId) ?? (await this.showing.get(requestId));
     this.answering.delete(requestId);
     if (!record || !this.get(requestId)) return;
@@ -226,6 +292,7 @@ export class PendingPrompts {
 
   /** OpenCode says the request was answered; if the phone did not answer it, the desk did. */
   async answeredElsewhere(requestId: string, outcomeHtml: string): Promise<void> {
+    this.context.desk?.release(requestId);
     if (this.answering.has(requestId)) return;
     await this.settle(requestId, outcomeHtml);
   }
@@ -237,7 +304,11 @@ export class PendingPrompts {
    */
   async pendingInOpencode<T extends { id: string }>(route: string): Promise<T[]> {
     const { chats, client, settings } = this.context;
-    const folders = new Set([settings.defaultProject, ...chats.all().map((c) => c.directory)]);
+    const folders = new Set([
+      settings.defaultProject,
+      ...chats.all().map((c) => c.directory),
+      ...((await this.context.desk?.folders()) ?? []),
+    ]);
     const byId = new Map<string, T>();
     for (const directory of folders) {
       for (const item of await client.request<T[]>('GET', route, { directory })) {

@@ -204,9 +204,7 @@ export function questionsFeature(context: BridgeContext): Feature {
 
     /** A typed message answers the open question of this chat, where custom answers are allowed. */
     async onText(_ctx: Context, place: Place, text: string) {
-      const record = prompts
-        .all()
-        .find((p) => p.chatId === place.chatId && p.threadId === place.threadId);
+      const record = prompts.shownIn(place);
       const request = record && requests.get(record.requestId);
       const question = request?.questions[record?.current ?? 0];
       if (!record || !question || question.custom === false) return false;

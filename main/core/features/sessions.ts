@@ -110,29 +110,9 @@ export function sessionsFeature(context: BridgeContext): Feature {
         ? `Now in <b>${escapeHtml(session.title)}</b>`
         : `Opened <b>${escapeHtml(session.title)}</b> in its own topic.`,
     );
-    await showLastAnswer(target, session, messages);
+    await showLastAnswer(context, target, session, messages);
     const status: Record<string, unknown> = await context.client.sessionStatus().catch(() => ({}));
     if (status[session.id]) await context.turns.follow(session.id, target);
-  };
-
-  const showLastAnswer = async (
-    place: Place,
-    session: Session,
-    messages: MessageWithParts[],
-  ): Promise<void> => {
-    const lastUser = [...messages].reverse().find((m) => m.info.role === 'user');
-    const answer = lastUser
-      ? TurnModel.fromMessages(session.id, lastUser.info.time.created, messages).answer
-      : '';
-    const header = `📂 <b>${escapeHtml(session.title)}</b> in <code>${escapeHtml(session.directory)}</code>`;
-    if (!answer) {
-      await reply(context, place, `${header}\n<i>No answer yet. Send a message to continue.</i>`);
-      return;
-    }
-    const chunks = splitTelegramHtml(
-      `${header}\n\nLast answer:\n\n${markdownToTelegramHtml(answer)}`,
-    );
-    for (const chunk of chunks) await reply(context, place, chunk);
   };
 
   const newSession = async (ctx: Context): Promise<void> => {
@@ -234,6 +214,28 @@ export function sessionsFeature(context: BridgeContext): Feature {
     },
     onButton: switchTo,
   };
+}
+
+/** A session opened in a chat: its title and folder, and its last answer to read on from. */
+export async function showLastAnswer(
+  context: BridgeContext,
+  place: Place,
+  session: Session,
+  messages: MessageWithParts[],
+): Promise<void> {
+  const lastUser = [...messages].reverse().find((m) => m.info.role === 'user');
+  const answer = lastUser
+    ? TurnModel.fromMessages(session.id, lastUser.info.time.created, messages).answer
+    : '';
+  const header = `📂 <b>${escapeHtml(session.title)}</b> in <code>${escapeHtml(session.directory)}</code>`;
+  if (!answer) {
+    await reply(context, place, `${header}\n<i>No answer yet. Send a message to continue.</i>`);
+    return;
+  }
+  const chunks = splitTelegramHtml(
+    `${header}\n\nLast answer:\n\n${markdownToTelegramHtml(answer)}`,
+  );
+  for (const chunk of chunks) await reply(context, place, chunk);
 }
 
 /**

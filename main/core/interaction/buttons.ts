@@ -43,7 +43,9 @@ export class ButtonRegistry {
     const arg = separator < 0 ? '' : data.slice(separator + 1);
     if (!TOKEN_PATTERN.test(token)) return undefined;
     const record = this.store.current.buttons[token];
-    if (!record || record.chatId !== chatId) return undefined;
+    if (!record) return undefined;
+    if (record.chatId !== chatId && (chatId === undefined || !record.chatIds?.includes(chatId)))
+      return undefined;
     if (this.now() - record.createdAt > BUTTON_TTL_MS) return undefined;
     return { token, arg, record };
   }
