@@ -26,6 +26,7 @@ import type { LogHub, Logger } from './log';
 import { createLogHub } from './log';
 import { OpencodeClient, type FetchLike } from './opencode/client';
 import { EventStream } from './opencode/event-stream';
+import { ServerCheck } from './opencode/server-check';
 import { OpencodeServerProcess } from './opencode/server-process';
 import type { GlobalEvent } from './opencode/types';
 import { sessionIdOf } from './opencode/types';
@@ -173,15 +174,23 @@ export class Bridge implements BridgeHost {
       buttons: new ButtonRegistry(this.store, this.now),
       now: this.now,
       statusChanged: () => this.refreshSessions(),
+      opencodeProblem: () =>
+        this.current.opencode.kind === 'error' ? this.current.opencode.reason : undefined,
     };
     this.context = context;
     this.installFeatures(bot, context);
     this.refreshSessions();
 
+    const serverCheck = new ServerCheck({
+      client,
+      log: this.hub.logger('opencode'),
+      setting: s.opencodeUrl ? 'OPENCODE_URL' : 'OPENCODE_BIN',
+    });
     this.events = new EventStream({
       client,
       fetch: this.fetchImpl,
       log: this.hub.logger('opencode'),
+      check: (signal) => serverCheck.check(signal),
       onEvent: (event) => this.onOpencodeEvent(event),
       onOpen: () => void this.onOpencodeConnected(++this.connections),
       onState: (state, error) => {

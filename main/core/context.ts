@@ -25,6 +25,8 @@ export interface BridgeContext {
   now(): number;
   /** Tells the host that something in the status (sessions, waiting prompts) changed. */
   statusChanged(): void;
+  /** Why OpenCode cannot be used now (the status's error, e.g. a 2.x server), if it cannot. */
+  opencodeProblem?(): string | undefined;
 }
 
 export interface CommandInfo {
