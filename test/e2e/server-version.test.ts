@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { until } from '../helpers/until';
 import { expectedReply } from '../support/model-server';
+import { opencodeVersion } from '../support/opencode';
 import { OWNER, botMessages, untilConnected, useBench, useBridges } from './bench';
 
 const bench = useBench();
@@ -129,7 +130,7 @@ describe('the server the bridge talks to', () => {
       const bridge = await bridges.run({ env: { OPENCODE_URL: url }, waitConnected: false });
       const line = await bridge.waitForLine(/lacks/);
       expect(line).toContain(
-        `OpenCode at ${url} (version 1.18.33) lacks POST /question/{requestID}/reject, which the bridge needs;`,
+        `OpenCode at ${url} (version ${await opencodeVersion()}) lacks POST /question/{requestID}/reject, which the bridge needs;`,
       );
       expect(await statusReply()).toContain('lacks POST /question/{requestID}/reject');
     } finally {
