@@ -174,8 +174,11 @@ export class Bridge implements BridgeHost {
       buttons: new ButtonRegistry(this.store, this.now),
       now: this.now,
       statusChanged: () => this.refreshSessions(),
+      // The reason the event stream is down, while it is (an old error is stale once it is open).
       opencodeProblem: () =>
-        this.current.opencode.kind === 'error' ? this.current.opencode.reason : undefined,
+        this.current.opencode.kind === 'error' && this.events?.connectionState.kind !== 'open'
+          ? this.current.opencode.reason
+          : undefined,
     };
     this.context = context;
     this.installFeatures(bot, context);
