@@ -30,6 +30,7 @@ import { createLogHub } from './log';
 import { OpencodeClient, type FetchLike } from './opencode/client';
 import { missingField } from './opencode/event-shape';
 import { EventStream } from './opencode/event-stream';
+import { ServerCheck } from './opencode/server-check';
 import { OpencodeServerProcess } from './opencode/server-process';
 import { redactDeep } from './redact';
 import type { GlobalEvent } from './opencode/types';
@@ -209,15 +210,26 @@ export class Bridge implements BridgeHost {
       buttons: new ButtonRegistry(this.store, this.now),
       now: this.now,
       statusChanged: () => this.refreshSessions(),
+      // The reason the event stream is down, while it is (an old error is stale once it is open).
+      opencodeProblem: () =>
+        this.current.opencode.kind === 'error' && this.events?.connectionState.kind !== 'open'
+          ? this.current.opencode.reason
+          : undefined,
     };
     this.context = context;
     this.installFeatures(bot, context);
     this.refreshSessions();
 
+    const serverCheck = new ServerCheck({
+      client,
+      log: this.hub.logger('opencode'),
+      setting: s.opencodeUrl ? 'OPENCODE_URL' : 'OPENCODE_BIN',
+    });
     this.events = new EventStream({
       client,
       fetch: this.fetchImpl,
       log: this.hub.logger('opencode'),
+      check: (signal) => serverCheck.check(signal),
       onEvent: (event) => this.onOpencodeEvent(event),
       onOpen: () => void this.onOpencodeConnected(++this.connections),
       onState: (state, error) => {

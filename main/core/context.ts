@@ -27,6 +27,8 @@ export interface BridgeContext {
   statusChanged(): void;
   /** Where prompts of sessions no chat follows go (set once the desk feature is installed). */
   desk?: DeskRouter | undefined;
+  /** Why OpenCode cannot be used now (the status's error, e.g. a 2.x server), if it cannot. */
+  opencodeProblem?(): string | undefined;
 }
 
 /** Routes what sessions started at the desk (followed by no chat) bring to the phone. */

@@ -47,6 +47,13 @@ export class OpencodeNotJsonError extends OpencodeError {
   }
 }
 
+/** The server answers, but it is not an OpenCode the bridge can work with (2.x, a route missing). */
+export class OpencodeIncompatibleError extends OpencodeError {
+  override readonly name = 'OpencodeIncompatibleError';
+  /** Checked again this often: the fix is another server on that port, not a wait. */
+  readonly retryAfterMs = 10_000;
+}
+
 export class OpencodeHttpError extends OpencodeError {
   override readonly name = 'OpencodeHttpError';
   constructor(

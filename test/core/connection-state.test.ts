@@ -53,6 +53,15 @@ describe('event-stream connection state', () => {
     expect(s).toMatchObject({ untilMs: 15_000 });
   });
 
+  it('waits a fixed delay instead of backing off when told to (a wrong server is checked steadily)', () => {
+    const s = nextConnectionState(
+      { kind: 'connecting', attempt: 9, since: 0 },
+      { ...fail(0.9), delayMs: 10_000 },
+      0,
+    );
+    expect(s).toMatchObject({ untilMs: 10_000 });
+  });
+
   it('declares a stream dead after 25 s of silence', () => {
     const open: ConnectionState = { kind: 'open', attempt: 0, openedAt: 0, lastDataAt: 10_000 };
     expect(stalledReason(open, 34_999)).toBeUndefined();

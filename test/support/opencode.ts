@@ -27,8 +27,13 @@ function repoRoot(): string {
   }
 }
 
-/** Absolute path of the pinned `opencode` binary (node_modules/.bin/opencode). */
+/**
+ * Absolute path of the `opencode` binary the bench runs: the pinned one (node_modules/.bin), or
+ * OPENCODE_TEST_BIN to run the suite against another version (e.g. an older 1.18.x in /tmp).
+ */
 export function opencodeBin(): string {
+  const other = process.env['OPENCODE_TEST_BIN'];
+  if (other) return resolve(other);
   return join(repoRoot(), 'node_modules', '.bin', 'opencode');
 }
 

@@ -164,6 +164,12 @@ export function sessionsFeature(context: BridgeContext): Feature {
     const place = placeOf(ctx);
     const chat = context.chats.get(place);
     const lines = [`📁 Project: <code>${escapeHtml(chat.directory)}</code>`];
+    const problem = context.opencodeProblem?.();
+    if (problem) {
+      // The reason says what to do; asking OpenCode now would only add raw errors.
+      await reply(context, place, [...lines, `⚠️ ${escapeHtml(problem)}`].join('\n'));
+      return;
+    }
     try {
       if (chat.sessionId) {
         const [session, busy] = await Promise.all([

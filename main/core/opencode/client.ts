@@ -20,6 +20,8 @@ import type {
   Session,
   SessionStatus,
 } from './types';
+import type { RouteTemplate } from './requirements';
+import { PROBE_ROUTES, ROUTES, routeMethod, routePath } from './requirements';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -36,6 +38,14 @@ export type PromptPart =
 export interface PromptOptions {
   model?: { providerID: string; modelID: string } | undefined;
   agent?: string | undefined;
+}
+
+interface RequestOptions {
+  directory?: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Cancels the request early (the event stream's watchdog); the 30 s limit applies anyway. */
+  signal?: AbortSignal;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -64,35 +74,48 @@ export class OpencodeClient {
     return this.authorization ? { ...extra, authorization: this.authorization } : { ...extra };
   }
 
-  health(): Promise<{ healthy: boolean; version: string }> {
-    return this.request('GET', '/global/health');
+  health(signal?: AbortSignal): Promise<{ healthy: boolean; version: string }> {
+    return this.call(ROUTES.health, {}, signal ? { signal } : {});
+  }
+
+  /** The server's OpenAPI document (1.x: `/doc`), to check that every route we need is there. */
+  openapiDocument(signal?: AbortSignal): Promise<unknown> {
+    return this.call(PROBE_ROUTES.openapi, {}, signal ? { signal } : {});
+  }
+
+  /** OpenCode 2.x's health route (1.18 answers it too, without a version). */
+  apiHealth(signal?: AbortSignal): Promise<{ healthy?: boolean; version?: string }> {
+    return this.call(PROBE_ROUTES.apiHealth, {}, signal ? { signal } : {});
   }
 
   createSession(directory: string, title?: string): Promise<Session> {
-    return this.request('POST', '/session', { directory, body: title ? { title } : {} });
+    return this.call(ROUTES.createSession, {}, { directory, body: title ? { title } : {} });
   }
 
   getSession(sessionId: string): Promise<Session> {
-    return this.request('GET', `/session/${encodeURIComponent(sessionId)}`);
+    return this.call(ROUTES.getSession, { sessionID: sessionId });
   }
 
   listSessions(directory: string, limit = 20): Promise<Session[]> {
-    return this.request('GET', '/session', {
-      directory,
-      query: { roots: 'true', limit: String(limit) },
-    });
+    return this.call(
+      ROUTES.listSessions,
+      {},
+      { directory, query: { roots: 'true', limit: String(limit) } },
+    );
   }
 
   /** Busy and retrying sessions; idle ones are omitted by the server. */
   sessionStatus(): Promise<Record<string, SessionStatus>> {
-    return this.request('GET', '/session/status');
+    return this.call(ROUTES.sessionStatus);
   }
 
   /** The last `limit` messages of a session, oldest first. */
   messages(sessionId: string, limit: number): Promise<MessageWithParts[]> {
-    return this.request('GET', `/session/${encodeURIComponent(sessionId)}/message`, {
-      query: { limit: String(limit) },
-    });
+    return this.call(
+      ROUTES.messages,
+      { sessionID: sessionId },
+      { query: { limit: String(limit) } },
+    );
   }
 
   async promptAsync(
@@ -100,66 +123,73 @@ export class OpencodeClient {
     parts: PromptPart[],
     options: PromptOptions = {},
   ): Promise<void> {
-    await this.request('POST', `/session/${encodeURIComponent(sessionId)}/prompt_async`, {
-      body: {
-        parts,
-        ...(options.model ? { model: options.model } : {}),
-        ...(options.agent ? { agent: options.agent } : {}),
+    await this.call(
+      ROUTES.promptAsync,
+      { sessionID: sessionId },
+      {
+        body: {
+          parts,
+          ...(options.model ? { model: options.model } : {}),
+          ...(options.agent ? { agent: options.agent } : {}),
+        },
       },
-    });
+    );
   }
 
   async abort(sessionId: string): Promise<void> {
-    await this.request('POST', `/session/${encodeURIComponent(sessionId)}/abort`, { body: {} });
+    await this.call(ROUTES.abort, { sessionID: sessionId }, { body: {} });
   }
 
   pendingPermissions(): Promise<PermissionRequest[]> {
-    return this.request('GET', '/permission');
+    return this.call(ROUTES.pendingPermissions);
   }
 
   async replyPermission(requestId: string, reply: PermissionReply): Promise<void> {
-    await this.request('POST', `/permission/${encodeURIComponent(requestId)}/reply`, {
-      body: { reply },
-    });
+    await this.call(ROUTES.replyPermission, { requestID: requestId }, { body: { reply } });
   }
 
   pendingQuestions(): Promise<QuestionRequest[]> {
-    return this.request('GET', '/question');
+    return this.call(ROUTES.pendingQuestions);
   }
 
   async replyQuestion(requestId: string, answers: string[][]): Promise<void> {
-    await this.request('POST', `/question/${encodeURIComponent(requestId)}/reply`, {
-      body: { answers },
-    });
+    await this.call(ROUTES.replyQuestion, { requestID: requestId }, { body: { answers } });
   }
 
   async rejectQuestion(requestId: string): Promise<void> {
-    await this.request('POST', `/question/${encodeURIComponent(requestId)}/reject`, { body: {} });
+    await this.call(ROUTES.rejectQuestion, { requestID: requestId }, { body: {} });
   }
 
   projects(): Promise<Project[]> {
-    return this.request('GET', '/project');
+    return this.call(ROUTES.projects);
   }
 
   agents(directory: string): Promise<Agent[]> {
-    return this.request('GET', '/agent', { directory });
+    return this.call(ROUTES.agents, {}, { directory });
   }
 
   providers(directory: string): Promise<ProvidersInfo> {
-    return this.request('GET', '/config/providers', { directory });
+    return this.call(ROUTES.providers, {}, { directory });
   }
 
   /** What one turn (identified by its user message) changed. */
   diff(sessionId: string, messageId: string): Promise<FileDiff[]> {
-    return this.request('GET', `/session/${encodeURIComponent(sessionId)}/diff`, {
-      query: { messageID: messageId },
-    });
+    return this.call(ROUTES.diff, { sessionID: sessionId }, { query: { messageID: messageId } });
+  }
+
+  /** One route of the table in requirements.ts, its `{param}`s filled from `params`. */
+  private call<T>(
+    route: RouteTemplate,
+    params: Record<string, string> = {},
+    options: RequestOptions = {},
+  ): Promise<T> {
+    return this.request<T>(routeMethod(route), routePath(route, params), options);
   }
 
   async request<T>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     route: string,
-    options: { directory?: string; query?: Record<string, string>; body?: unknown } = {},
+    options: RequestOptions = {},
   ): Promise<T> {
     const url = new URL(this.baseUrl + route);
     if (options.directory) url.searchParams.set('directory', options.directory);
@@ -172,7 +202,9 @@ export class OpencodeClient {
           ? { accept: 'application/json' }
           : { accept: 'application/json', 'content-type': 'application/json' },
       ),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: options.signal
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
+        : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     };
     if (options.body !== undefined) init.body = JSON.stringify(options.body);
 

@@ -12,8 +12,11 @@ export type ConnectionEvent =
   | { type: 'start' }
   | { type: 'opened' }
   | { type: 'data' }
-  /** `random` in [0, 1) spreads reconnects (jitter); `minDelayMs` for errors that need a longer pause. */
-  | { type: 'failed'; reason: string; random: number; minDelayMs?: number }
+  /**
+   * `random` in [0, 1) spreads reconnects (jitter); `minDelayMs` for errors that need a longer
+   * pause; `delayMs` replaces the backoff (a wrong server is checked again at a steady pace).
+   */
+  | { type: 'failed'; reason: string; random: number; minDelayMs?: number; delayMs?: number }
   | { type: 'retry-due' }
   /** Asked for (after a wake from sleep): start afresh at once, not as a failure. */
   | { type: 'reconnect' }
@@ -69,7 +72,9 @@ export function nextConnectionState(
       if (state.kind !== 'connecting' && state.kind !== 'open') return state;
       const wasStable = state.kind === 'open' && now - state.openedAt >= policy.stableMs;
       const attempt = wasStable ? 1 : state.attempt + 1;
-      const delay = Math.max(backoffDelayMs(attempt, event.random, policy), event.minDelayMs ?? 0);
+      const delay =
+        event.delayMs ??
+        Math.max(backoffDelayMs(attempt, event.random, policy), event.minDelayMs ?? 0);
       return { kind: 'backoff', attempt, untilMs: now + delay, reason: event.reason };
     }
     case 'reconnect':

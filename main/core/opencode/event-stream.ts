@@ -5,6 +5,7 @@ import { createParser } from 'eventsource-parser';
 import {
   OpencodeAuthError,
   OpencodeHttpError,
+  OpencodeIncompatibleError,
   OpencodeNotJsonError,
   describeNetworkError,
   toError,
@@ -14,6 +15,7 @@ import { ProblemReporter } from '../log';
 import type { OpencodeClient } from './client';
 import type { BackoffPolicy, ConnectionEvent, ConnectionState } from './connection-state';
 import { defaultBackoff, nextConnectionState, stalledReason } from './connection-state';
+import { ROUTES, routePath } from './requirements';
 import type { GlobalEvent } from './types';
 
 export interface EventStreamOptions {
@@ -24,6 +26,8 @@ export interface EventStreamOptions {
   /** Called after every successful (re)connect, before events flow. */
   onOpen: (reconnected: boolean) => void;
   onState?: (state: ConnectionState, error: Error | undefined) => void;
+  /** Runs before each connection; throws to refuse the server (see server-check.ts). */
+  check?: (signal: AbortSignal) => Promise<unknown>;
   policy?: BackoffPolicy;
   now?: () => number;
   random?: () => number;
@@ -122,6 +126,7 @@ export class EventStream {
         reason: error.message,
         random: this.random(),
         ...(auth || error instanceof OpencodeNotJsonError ? { minDelayMs: AUTH_RETRY_MS } : {}),
+        ...(error instanceof OpencodeIncompatibleError ? { delayMs: error.retryAfterMs } : {}),
       },
       error,
     );
@@ -149,9 +154,10 @@ export class EventStream {
 
   private async readStream(abort: AbortController): Promise<void> {
     const { client } = this.options;
+    await this.options.check?.(abort.signal);
     let response: Response;
     try {
-      response = await this.options.fetch(`${client.baseUrl}/global/event`, {
+      response = await this.options.fetch(`${client.baseUrl}${routePath(ROUTES.events)}`, {
         headers: client.headers({ accept: 'text/event-stream' }),
         signal: abort.signal,
       });
@@ -162,13 +168,13 @@ export class EventStream {
       );
     }
     if (response.status === 401) throw new OpencodeAuthError(client.baseUrl);
-    if (!response.ok) throw new OpencodeHttpError('GET /global/event', response.status, '');
+    if (!response.ok) throw new OpencodeHttpError(ROUTES.events, response.status, '');
     const contentType = response.headers.get('content-type') ?? '';
     if (!contentType.includes('text/event-stream') || !response.body) {
       await response.body?.cancel();
       throw new OpencodeNotJsonError(
         client.baseUrl,
-        'GET /global/event',
+        ROUTES.events,
         contentType.split(';')[0] ?? '',
       );
     }
