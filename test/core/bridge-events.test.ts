@@ -1,5 +1,6 @@
 // The whole OpenCode event path in one process: a loopback server speaking OpenCode's event stream,
 // the real Bridge (EventStream → onOpencodeEvent → turns and features) and the fake Bot API.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,10 @@ import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
 import { until } from '../helpers/until';
 
 const OWNER = { id: 4242, first_name: 'Ada' };
+/** The real 1.18.33 server's OpenAPI document: the bridge checks it before it connects. */
+const OPENAPI_DOC: unknown = JSON.parse(
+  readFileSync(path.join(__dirname, '..', 'fixtures', 'opencode-1.18.33-openapi.json'), 'utf8'),
+);
 const SESSION = 'ses_followed';
 
 interface FakeOpencode {
@@ -40,12 +45,14 @@ async function fakeOpencode(): Promise<FakeOpencode> {
     }
     const body =
       route === '/global/health'
-        ? { healthy: true, version: 'test' }
-        : route === '/session/status'
-          ? { [SESSION]: { type: 'busy' } }
-          : route === `/session/${SESSION}`
-            ? session
-            : [];
+        ? { healthy: true, version: '1.18.33' }
+        : route === '/doc'
+          ? OPENAPI_DOC
+          : route === '/session/status'
+            ? { [SESSION]: { type: 'busy' } }
+            : route === `/session/${SESSION}`
+              ? session
+              : [];
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body), () => requests.push(route ?? ''));
   });

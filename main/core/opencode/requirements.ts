@@ -47,6 +47,7 @@ export const REQUIRED_EVENTS = [
   'session.idle',
   'session.updated',
   'session.error',
+  'session.deleted',
   'message.updated',
   'message.part.updated',
   'message.part.delta',
