@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'out', 'coverage', '*.config.mjs', 'bench/results'] },
+  { ignores: ['node_modules', 'dist', 'out', 'coverage', '*.config.mjs', 'bench/results', '.tmp'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
