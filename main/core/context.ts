@@ -25,6 +25,11 @@ export interface BridgeContext {
   now(): number;
   /** Tells the host that something in the status (sessions, waiting prompts) changed. */
   statusChanged(): void;
+  /**
+   * Records on disk that this update's effect on OpenCode (a prompt, an answer) is about to
+   * happen, so a copy Telegram delivers again after a crash is skipped, not run twice. Never rejects.
+   */
+  beforeSideEffect(updateId: number): Promise<void>;
 }
 
 export interface CommandInfo {

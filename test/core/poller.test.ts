@@ -167,7 +167,7 @@ describe('TelegramPoller, failures of its own', () => {
     const { poller } = pollFeed(feed.apiRoot);
     await until(() => feed.polls() > 41);
     // Each failed poll waits (here 0 s) before the next; that wait must not leave a listener.
-    const signal = (poller['abort']).signal;
+    const signal = poller['abort'].signal;
     expect(getEventListeners(signal, 'abort').length).toBeLessThanOrEqual(1);
   });
 

@@ -72,7 +72,7 @@ describe('KeyedUpdateQueue', () => {
   it('keeps each chat in order under any interleaving of completions', () => {
     // A small deterministic shuffle: whatever finishes when, a chat's updates start in id order.
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 50; round++) {
       const queue = new KeyedUpdateQueue<null>(3);
       const started = new Map<string, number[]>();

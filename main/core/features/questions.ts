@@ -146,6 +146,7 @@ export function questionsFeature(context: BridgeContext): Feature {
         await prompts.answerPress(ctx, NO_LONGER_VALID);
         return;
       }
+      await context.beforeSideEffect(ctx.update.update_id);
       if (choice === 's') {
         try {
           await prompts.answerInOpencode(
@@ -201,13 +202,14 @@ export function questionsFeature(context: BridgeContext): Feature {
     },
 
     /** A typed message answers the open question of this chat, where custom answers are allowed. */
-    async onText(_ctx: Context, place: Place, text: string) {
+    async onText(ctx: Context, place: Place, text: string) {
       const record = prompts
         .all()
         .find((p) => p.chatId === place.chatId && p.threadId === place.threadId);
       const request = record && requests.get(record.requestId);
       const question = request?.questions[record?.current ?? 0];
       if (!record || !question || question.custom === false) return false;
+      await context.beforeSideEffect(ctx.update.update_id);
       await answerCurrent(record, [text], undefined);
       return true;
     },
