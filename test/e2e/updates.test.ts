@@ -2,12 +2,13 @@
 // bridge): a first word that is not a command, a command for another bot, a prompt that reaches
 // OpenCode just before the bridge is killed, stale typed answers and captions, and one chat's
 // /abort while another chat is paused by a 429 storm.
+import { watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
-import { OWNER, botMessages, tempDir, useBench, useBridges } from './bench';
+import { OWNER, STRANGER, botMessages, tempDir, useBench, useBridges } from './bench';
 
 vi.setConfig({ testTimeout: 150_000 });
 
@@ -69,6 +70,36 @@ describe('what a message means', () => {
   });
 });
 
+describe('strangers', () => {
+  it('a flood of stranger updates writes no state per update', async () => {
+    const { telegram } = bench;
+    const stateDir = await tempDir('bridge-state-');
+    await bridges.run({ stateDir });
+    // Every state write is an atomic rename onto state.json: count them.
+    let writes = 0;
+    const watcher = watch(stateDir, (_event, file) => {
+      if (file === 'state.json') writes += 1;
+    });
+    try {
+      let last = 0;
+      for (let i = 0; i < 300; i++) {
+        last = telegram.userSendsText({ from: STRANGER, chatId: STRANGER.id, text: `spam ${i}` })
+          .update!.update_id;
+      }
+      await telegram.waitFor(
+        () => telegram.calls('getUpdates').some((c) => Number(c.params['offset']) > last),
+        { timeoutMs: 30_000 },
+      );
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      watcher.close();
+    }
+    // At most the one lazy save of the offset, not 300.
+    expect(writes).toBeLessThanOrEqual(2);
+    expect(botMessages(telegram, STRANGER.id)).toEqual([]);
+  });
+});
+
 describe('no prompt runs twice across a crash', () => {
   it('a bridge killed right after OpenCode took the prompt does not send it again on restart', async () => {
     const stateDir = await tempDir('bridge-state-');
@@ -84,10 +115,10 @@ describe('no prompt runs twice across a crash', () => {
     expect(await crashing.exited).toBe('SIGKILL');
 
     const restarted = await bridges.run({ stateDir });
-    await waitForBot(since, /went to the agent before the bridge restarted/);
     // The turn OpenCode runs is still followed to its end.
     await waitForBot(since, /^✅/u);
     expect(bench.model.chatRequests().filter((r) => r.userText === text)).toHaveLength(1);
+    await waitForBot(since, /went to the agent before the bridge restarted/);
     expect(restarted.lines.join('\n')).toMatch(/Skipped update \d+: it was handled before/);
   });
 });
