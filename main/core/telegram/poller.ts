@@ -3,11 +3,12 @@
 // the offset only once it and every update before it were handled, so a crash loses none; polls
 // while handlers run start at the first unfinished update, and the ones already here are skipped.
 // Failures are said once, in words a user can act on, and never stop the loop.
-import { GrammyError, HttpError, type Api } from 'grammy';
+import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
-import { describeNetworkError, toError } from '../errors';
+import { toError } from '../errors';
 import type { Logger } from '../log';
 import { ProblemReporter } from '../log';
+import { describePollFailure, PollTimeout } from './poll-failure';
 import { KeyedUpdateQueue, orderKeyOf, type QueuedUpdate } from './update-queue';
 
 export type PollerState = { kind: 'polling' } | { kind: 'error'; reason: string; fatal: boolean };
@@ -32,7 +33,6 @@ export interface PollerOptions {
   pollGraceMs?: number;
 }
 
-const MAX_BACKOFF_MS = 60_000;
 const RECOVERY_CONFIRM_MS = 5_000;
 const POLL_GRACE_MS = 15_000;
 /** Chats handled at once; more wait their turn. */
@@ -49,8 +49,6 @@ const LAZY_SAVE_MS = 10_000;
 /** How long a stop waits for handlers still running; what they miss is redelivered next time. */
 const STOP_WAIT_MS = 2_000;
 
-/** Why a poll was given up: nobody answered it in time. */
-class PollTimeout extends Error {}
 /** Why a poll was given up: the owner asked for a fresh one. */
 class PollRestart extends Error {}
 
@@ -149,8 +147,12 @@ export class TelegramPoller {
       } catch (error) {
         if (this.abort.signal.aborted) return;
         if (poll.signal.reason instanceof PollRestart) continue;
-        const verdict = this.describe(
+        this.failures += 1;
+        this.lastFailureAt = Date.now();
+        const verdict = describePollFailure(
           poll.signal.reason instanceof PollTimeout ? poll.signal.reason : error,
+          this.failures,
+          this.options.apiRoot,
         );
         this.problems.problem(verdict.key, verdict.message);
         this.options.onState({ kind: 'error', reason: verdict.message, fatal: verdict.fatal });
@@ -242,70 +244,6 @@ export class TelegramPoller {
     if (this.abort.signal.aborted || this.lazySave) return;
     this.lazySave = setTimeout(() => void this.saveNow(), LAZY_SAVE_MS);
     this.lazySave.unref?.();
-  }
-
-  private describe(error: unknown): {
-    key: string;
-    message: string;
-    fatal: boolean;
-    waitMs: number;
-  } {
-    this.failures += 1;
-    this.lastFailureAt = Date.now();
-    const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(this.failures - 1, 6));
-    if (error instanceof GrammyError) {
-      if (error.error_code === 401 || error.error_code === 404) {
-        return {
-          key: 'token',
-          message:
-            'Telegram rejected the bot token (401 Unauthorized). Copy the token again from @BotFather ' +
-            'into TELEGRAM_BOT_TOKEN; the bridge has stopped polling.',
-          fatal: true,
-          waitMs: 0,
-        };
-      }
-      if (error.error_code === 409) {
-        return {
-          key: 'conflict',
-          message:
-            'Another program is polling this bot token (409 Conflict): only one bridge can use a bot at a ' +
-            'time. Stop the other one (or give this bridge its own bot); retrying until it is gone.',
-          fatal: false,
-          waitMs: Math.max(backoff, 5000),
-        };
-      }
-      if (error.error_code === 429) {
-        const seconds = error.parameters.retry_after ?? 5;
-        return {
-          key: 'flood',
-          message: `Telegram asks us to slow down; waiting ${seconds} s.`,
-          fatal: false,
-          waitMs: seconds * 1000,
-        };
-      }
-      return {
-        key: `api${error.error_code}`,
-        message: `Telegram answered getUpdates with ${error.error_code} (${error.description}); retrying.`,
-        fatal: false,
-        waitMs: backoff,
-      };
-    }
-    if (error instanceof HttpError || error instanceof PollTimeout) {
-      const cause =
-        error instanceof PollTimeout ? error.message : describeNetworkError(error.error);
-      return {
-        key: 'network',
-        message: `Cannot reach Telegram at ${this.options.apiRoot} (${cause}); retrying with backoff.`,
-        fatal: false,
-        waitMs: backoff,
-      };
-    }
-    return {
-      key: 'other',
-      message: `Polling Telegram failed: ${(error as Error).message}; retrying.`,
-      fatal: false,
-      waitMs: backoff,
-    };
   }
 
   /**
