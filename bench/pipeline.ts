@@ -442,6 +442,7 @@ async function worker(url: string, stateDir: string, config: PipelineConfig): Pr
     buttons: new ButtonRegistry(store, Date.now),
     now: Date.now,
     statusChanged: () => undefined,
+    beforeSideEffect: () => Promise.resolve(),
   };
   const features: Feature[] = [permissionsFeature(context), questionsFeature(context)];
 

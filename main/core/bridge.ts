@@ -3,7 +3,7 @@
 // alike; it imports nothing from electron.
 import { randomBytes } from 'node:crypto';
 import { Bot, type Context } from 'grammy';
-import type { Update } from 'grammy/types';
+import type { Message, Update } from 'grammy/types';
 import { fetch as undiciFetch } from 'undici';
 import type { BridgeHost, BridgeSettings } from './bridge-api';
 import { ChatDirectory } from './chats';
@@ -39,8 +39,9 @@ import { StateStore } from './state-store';
 import type { BridgeStatus, FollowedSession, LogEntry } from './status';
 import { initialStatus } from './status';
 import { accessRules, decideAccess, type ChatToLeave } from './telegram/access';
+import { commandWordOf } from './telegram/commands';
 import { escapeHtml } from './telegram/format';
-import { Messenger } from './telegram/messenger';
+import { Messenger, type Place } from './telegram/messenger';
 import { classifyTelegramError, createOutbox, type Outbox } from './telegram/outbox';
 import { TelegramPoller } from './telegram/poller';
 import { TurnRegistry } from './turn/turns';
@@ -78,6 +79,8 @@ export class Bridge implements BridgeHost {
   /** Titles of the sessions chats follow (only those: the server may hold thousands). */
   private readonly titles = new Map<string, string>();
   private readonly eventTypesReported = new Set<string>();
+  /** Updates the allowlist let through, while they are handled: the rest changed nothing. */
+  private readonly admitted = new Set<number>();
 
   private server: OpencodeServerProcess | undefined;
   private events: EventStream | undefined;
@@ -215,6 +218,7 @@ export class Bridge implements BridgeHost {
         this.current.opencode.kind === 'error' && this.events?.connectionState.kind !== 'open'
           ? this.current.opencode.reason
           : undefined,
+      beforeSideEffect: (updateId) => this.rememberUpdate(updateId),
     };
     this.context = context;
     this.installFeatures(bot, context);
@@ -299,17 +303,28 @@ export class Bridge implements BridgeHost {
       initialOffset: this.store.current.telegramOffset,
       allowedUpdates: ALLOWED_UPDATES,
       handle: async (update: Update) => {
-        // Telegram may deliver an update again if its confirmation was lost: run it only once.
-        if (this.store.current.handledUpdates.includes(update.update_id)) {
-          tgLog.info(`Skipped update ${update.update_id}: it was handled before.`);
-          return;
+        const id = update.update_id;
+        // Telegram delivers an update again when the bridge stopped before the offset passed it:
+        // one whose effect began (a prompt sent) or that was done is skipped, not run twice.
+        if (this.store.current.handledUpdates.includes(id)) {
+          await this.skipRedelivered(update, bot.botInfo.username, tgLog);
+          return 'handled';
         }
-        await bot.handleUpdate(update);
+        let admitted = false;
+        try {
+          await bot.handleUpdate(update);
+        } finally {
+          // Done, yet the offset may not pass it (an earlier update of another chat still runs).
+          admitted = this.admitted.delete(id);
+          if (admitted) await this.rememberUpdate(id);
+        }
+        return admitted ? 'handled' : 'ignored';
       },
       saveOffset: (offset) =>
         this.store.update((state) => {
           state.telegramOffset = offset;
-          state.handledUpdates = [...state.handledUpdates, offset - 1].slice(-HANDLED_UPDATES_KEPT);
+          // Telegram never delivers an update below the offset again.
+          state.handledUpdates = state.handledUpdates.filter((id) => id >= offset);
         }),
       onState: (state) => {
         if (state.kind === 'polling') {
@@ -322,6 +337,44 @@ export class Bridge implements BridgeHost {
       },
     });
     this.poller.start();
+  }
+
+  /** Adds an update id to those a redelivery skips, on disk before it resolves; never rejects. */
+  private async rememberUpdate(updateId: number): Promise<void> {
+    if (this.store.current.handledUpdates.includes(updateId)) return;
+    try {
+      await this.store.update((state) => {
+        state.handledUpdates = [...state.handledUpdates, updateId].slice(-HANDLED_UPDATES_KEPT);
+      });
+    } catch (error) {
+      // Going on is better than dropping the user's message; a crash now could repeat it.
+      this.log.warn(`Could not record update ${updateId}: ${toError(error).message}`);
+    }
+  }
+
+  /**
+   * A message that went to the agent before a crash gets a word in the chat (its answer is
+   * followed after the restart, but the user may wonder why the bridge said nothing else);
+   * anything else (a button press long expired, a command) is only logged.
+   */
+  private async skipRedelivered(update: Update, botUsername: string, tgLog: Logger): Promise<void> {
+    tgLog.info(`Skipped update ${update.update_id}: it was handled before the bridge restarted.`);
+    const message: Message | undefined = update.message;
+    const context = this.context;
+    if (!message || !context) return;
+    const text = message.text ?? message.caption;
+    if (text === undefined) return;
+    if (commandWordOf(text, message.entities, botUsername).kind !== 'none') return;
+    const place: Place = {
+      chatId: message.chat.id,
+      threadId: message.is_topic_message ? message.message_thread_id : undefined,
+    };
+    await reply(
+      context,
+      place,
+      'This message went to the agent before the bridge restarted, so it was not sent again.',
+      message.message_id,
+    );
   }
 
   /**
@@ -461,9 +514,37 @@ export class Bridge implements BridgeHost {
       }
       await next();
     });
+    // Past the allowlist: the update may change something, so its offset is saved at once.
+    bot.use(async (ctx, next) => {
+      this.admitted.add(ctx.update.update_id);
+      await next();
+    });
 
-    const files = filesFeature(context);
-    const stale = staleFeature(context);
+    /** A typed message: an answer to an open question, else a prompt with the files waiting. */
+    const runText = async (ctx: Context, place: Place, text: string, replyTo?: number) => {
+      for (const feature of this.features) {
+        if (await feature.onText?.(ctx, place, text)) return;
+      }
+      await promptWithFiles(ctx, place, text, replyTo);
+    };
+    const promptWithFiles = (ctx: Context, place: Place, text: string, replyTo?: number) =>
+      files.sendWith(place, (waiting) =>
+        sendPrompt(
+          context,
+          place,
+          [...waiting, { type: 'text', text }],
+          replyTo,
+          ctx.update.update_id,
+        ),
+      );
+    const stale = staleFeature(context, (ctx, place, held) =>
+      held.kind === 'caption'
+        ? promptWithFiles(ctx, place, held.text, held.messageId)
+        : runText(ctx, place, held.text, held.messageId),
+    );
+    const files = filesFeature(context, {
+      holdIfStale: (place, held, sentAt) => stale.holdIfStale(place, held, sentAt),
+    });
     const desk = deskSessionsFeature(context, createAway(context, this.presence));
     this.features = [
       desk.listener,
@@ -497,27 +578,25 @@ export class Bridge implements BridgeHost {
       const text = ctx.msg?.text ?? '';
       const place = placeOf(ctx);
       const messageId = ctx.msg?.message_id;
-      if (text.startsWith('/')) {
-        const command = text.split(/\s+/)[0] ?? text;
+      const word = commandWordOf(text, ctx.msg?.entities, ctx.me.username);
+      // In a group, `/cmd@otherbot` is another bot's business: no answer at all.
+      if (word.kind === 'other-bot') return;
+      if (word.kind === 'ours') {
         await reply(
           context,
           place,
-          `Unknown command ${escapeHtml(command)}. /help lists what I understand.`,
+          `Unknown command ${escapeHtml(word.command)}. /help lists what I understand.`,
           messageId,
         );
         return;
       }
-      for (const feature of this.features) {
-        if (await feature.onText?.(ctx, place, text)) return;
-      }
+      // Before anything acts on it: a typed answer that waited as long is held too.
       if (
         messageId !== undefined &&
-        (await stale.holdIfStale(place, text, messageId, ctx.msg?.date ?? 0))
+        (await stale.holdIfStale(place, { kind: 'text', text, messageId }, ctx.msg?.date ?? 0))
       )
         return;
-      await files.sendWith(place, (waiting) =>
-        sendPrompt(context, place, [...waiting, { type: 'text', text }], messageId),
-      );
+      await runText(ctx, place, text, messageId);
     });
 
     bot.catch((error) => tgLog.error(`Handling an update failed: ${toError(error.error).message}`));

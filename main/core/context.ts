@@ -29,6 +29,11 @@ export interface BridgeContext {
   desk?: DeskRouter | undefined;
   /** Why OpenCode cannot be used now (the status's error, e.g. a 2.x server), if it cannot. */
   opencodeProblem?(): string | undefined;
+  /**
+   * Records on disk that this update's effect on OpenCode (a prompt, an answer) is about to
+   * happen, so a copy Telegram delivers again after a crash is skipped, not run twice. Never rejects.
+   */
+  beforeSideEffect(updateId: number): Promise<void>;
 }
 
 /** Routes what sessions started at the desk (followed by no chat) bring to the phone. */

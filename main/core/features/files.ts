@@ -8,12 +8,16 @@ import { placeOf } from '../context';
 import { toError } from '../errors';
 import type { PromptPart } from '../opencode/client';
 import { chatKey, type StashedFile } from '../state-store';
+import { downloadTelegramFile, FileTooLarge } from '../telegram/file-download';
 import { escapeHtml } from '../telegram/format';
 import type { Place } from '../telegram/messenger';
 import { reply, sendPrompt } from './prompt';
+import type { HeldMessage } from './stale';
 
 /** OpenCode gets files inline (data: URLs); past this a prompt gets unwieldy. Telegram bots can download 20 MB. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** A download from Telegram's file server that takes longer has stalled. */
+const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 const TEXT_LIKE =
   /^(text\/|application\/(json|xml|javascript|typescript|x-sh|x-yaml|yaml|toml|sql|x-python))/;
@@ -33,7 +37,15 @@ export interface FileStash {
   sendWith(place: Place, send: (files: PromptPart[]) => Promise<boolean>): Promise<void>;
 }
 
-export function filesFeature(context: BridgeContext): Feature & FileStash {
+export interface FilesOptions {
+  /** The stale-message rule (stale.ts): true when a captioned file waited too long to run. */
+  holdIfStale?: (place: Place, held: HeldMessage, sentAtSeconds: number) => Promise<boolean>;
+}
+
+export function filesFeature(
+  context: BridgeContext,
+  options: FilesOptions = {},
+): Feature & FileStash {
   /** Downloaded bytes of stashed files, by file id, so the next message need not fetch them again. */
   const downloaded = new Map<string, PromptPart>();
   const stashOf = (key: string): StashedFile[] => context.store.current.stashedFiles[key] ?? [];
@@ -100,6 +112,15 @@ export function filesFeature(context: BridgeContext): Feature & FileStash {
     try {
       bytes = await download(context, fileId);
     } catch (error) {
+      if (error instanceof FileTooLarge) {
+        await reply(
+          context,
+          place,
+          `⚠️ ${escapeHtml(filename)} is over ${megabytes(MAX_FILE_BYTES)}. Nothing was sent.`,
+          message.message_id,
+        );
+        return;
+      }
       await reply(
         context,
         place,
@@ -128,19 +149,29 @@ export function filesFeature(context: BridgeContext): Feature & FileStash {
     const part = filePart(file, bytes);
     const key = chatKey(place.chatId, place.threadId);
     const caption = message.caption?.trim();
+    const stash = async (): Promise<void> => {
+      downloaded.set(fileId, part);
+      await setStash(key, [...stashOf(key), file]);
+    };
     if (caption) {
+      const held: HeldMessage = { kind: 'caption', text: caption, messageId: message.message_id };
+      // Held like a stale prompt: the file waits in the chat and goes when the user taps Run.
+      if (options.holdIfStale && (await options.holdIfStale(place, held, message.date))) {
+        await stash();
+        return;
+      }
       await sendWith(place, (waiting) =>
         sendPrompt(
           context,
           place,
           [...waiting, part, { type: 'text', text: caption }],
           message.message_id,
+          ctx.update.update_id,
         ),
       );
       return;
     }
-    downloaded.set(fileId, part);
-    await setStash(key, [...stashOf(key), file]);
+    await stash();
     await reply(
       context,
       place,
@@ -179,14 +210,14 @@ function filePart(file: StashedFile, bytes: Buffer): PromptPart {
   };
 }
 
-async function download(context: BridgeContext, fileId: string): Promise<Buffer> {
-  const file = await context.api.getFile(fileId);
-  if (!file.file_path) throw new Error('Telegram gave no download path');
-  // The download URL contains the bot token: it is never logged, and errors below omit it.
-  const url = `${context.settings.telegramApiRoot}/file/bot${context.settings.telegramBotToken}/${file.file_path}`;
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`download failed with HTTP ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
+function download(context: BridgeContext, fileId: string): Promise<Buffer> {
+  return downloadTelegramFile(fileId, {
+    api: context.api,
+    apiRoot: context.settings.telegramApiRoot,
+    token: context.settings.telegramBotToken,
+    maxBytes: MAX_FILE_BYTES,
+    timeoutMs: DOWNLOAD_TIMEOUT_MS,
+  });
 }
 
 /** UTF-8 without NUL bytes: source code and logs, not archives or executables. */

@@ -66,6 +66,7 @@ export function permissionsFeature(context: BridgeContext): Feature {
         await prompts.answerPress(ctx, NO_LONGER_VALID);
         return;
       }
+      await context.beforeSideEffect(ctx.update.update_id);
       try {
         await prompts.answerInOpencode(
           record,

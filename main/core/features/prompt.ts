@@ -7,6 +7,7 @@ import type { PromptPart } from '../opencode/client';
 import type { ChatState } from '../state-store';
 import { escapeHtml } from '../telegram/format';
 import type { Place } from '../telegram/messenger';
+import { crashHereForTest } from '../test-crash';
 
 export type ChatWithSession = ChatState & { sessionId: string };
 
@@ -34,6 +35,8 @@ export async function sendPrompt(
   place: Place,
   parts: PromptPart[],
   replyTo: number | undefined,
+  /** The update that asked for it: recorded before OpenCode gets the prompt, so it runs once. */
+  updateId?: number,
 ): Promise<boolean> {
   const log = context.logger('bridge');
   const startedAt = context.now();
@@ -42,10 +45,12 @@ export async function sendPrompt(
   try {
     chat = await ensureSession(context, place);
     busy = context.turns.isBusy(chat.sessionId);
+    if (updateId !== undefined) await context.beforeSideEffect(updateId);
     await context.client.promptAsync(chat.sessionId, parts, {
       model: chat.model,
       agent: chat.agent,
     });
+    crashHereForTest('prompt');
   } catch (error) {
     const reason = toError(error).message;
     log.error(`A prompt from chat ${place.chatId} did not reach OpenCode: ${reason}`);

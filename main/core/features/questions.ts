@@ -148,6 +148,7 @@ export function questionsFeature(context: BridgeContext): Feature {
         await prompts.answerPress(ctx, NO_LONGER_VALID);
         return;
       }
+      await context.beforeSideEffect(ctx.update.update_id);
       if (choice === 's') {
         try {
           await prompts.answerInOpencode(
@@ -203,11 +204,12 @@ export function questionsFeature(context: BridgeContext): Feature {
     },
 
     /** A typed message answers the open question of this chat, where custom answers are allowed. */
-    async onText(_ctx: Context, place: Place, text: string) {
+    async onText(ctx: Context, place: Place, text: string) {
       const record = prompts.shownIn(place);
       const request = record && requests.get(record.requestId);
       const question = request?.questions[record?.current ?? 0];
       if (!record || !question || question.custom === false) return false;
+      await context.beforeSideEffect(ctx.update.update_id);
       await answerCurrent(record, [text], undefined);
       return true;
     },
