@@ -7,7 +7,7 @@ import { ConfigError } from './core/errors';
 import type { LogEntry } from './core/status';
 import { createLogHub, formatLogLine } from './core/log';
 import { RepeatCounter } from './core/log-repeats';
-import { installProcessGuard } from './process-guard';
+import { installProcessGuard } from './core/process-guard';
 
 const STOP_TIMEOUT_MS = 8_000;
 

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { app, dialog } from 'electron';
 import { createBridge } from './core/bridge';
-import { startApp } from './app-main';
-import { claimSingleInstance } from './lifecycle';
+import { startApp } from './app/app-main';
+import { claimSingleInstance } from './app/lifecycle';
 
 if (claimSingleInstance(app)) {
   app

@@ -18,11 +18,11 @@ import {
   session,
 } from '../helpers/electron-mock';
 import { FakeBridge, createFakeBridge } from './fake-bridge';
-import { startApp } from '../../main/app-main';
-import { DEFAULT_SETTINGS } from '../../main/settings-store';
-import { claimSingleInstance } from '../../main/lifecycle';
+import { startApp } from '../../main/app/app-main';
+import { DEFAULT_SETTINGS } from '../../main/app/settings-store';
+import { claimSingleInstance } from '../../main/app/lifecycle';
 import { INVOKE, PUSH, type AppState, type PublicSettings } from '../../preload/ipc-contract';
-import type { FoundOpencode } from '../../main/find-opencode';
+import type { FoundOpencode } from '../../main/app/find-opencode';
 
 vi.mock('electron', async () => (await import('../helpers/electron-mock')).electronModule());
 vi.mock('electron-store', async () =>

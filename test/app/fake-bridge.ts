@@ -1,6 +1,6 @@
 // A BridgeHost that does what the test tells it; records the settings it was built with.
 import { vi } from 'vitest';
-import type { BridgeExtras } from '../../main/app-controller';
+import type { BridgeExtras } from '../../main/app/app-controller';
 import type { BridgeHost, BridgeSettings } from '../../main/core/bridge-api';
 import { initialStatus, type BridgeStatus, type LogEntry } from '../../main/core/status';
 

@@ -5,7 +5,7 @@ import {
   loginShell,
   type ExecFile,
   type FindOpencodeDeps,
-} from '../../main/find-opencode';
+} from '../../main/app/find-opencode';
 
 const HOME = '/Users/me';
 

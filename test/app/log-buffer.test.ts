@@ -1,6 +1,6 @@
 // The app's log ring (Logs tab): a flood of one warning must not push real errors out of it.
 import { describe, expect, it } from 'vitest';
-import { createLogBuffer } from '../../main/log-buffer';
+import { createLogBuffer } from '../../main/app/log-buffer';
 import type { LogEntry } from '../../main/core/status';
 
 describe('the app log ring', () => {

@@ -1,7 +1,7 @@
 // The app's presence source: powerMonitor's lock, sleep and idle time, turned into "away".
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { IDLE_POLL_MS, createPresenceSource } from '../../main/presence';
+import { IDLE_POLL_MS, createPresenceSource } from '../../main/app/presence';
 
 function fakePower() {
   const power = Object.assign(new EventEmitter(), { idle: 0, getSystemIdleTime: () => power.idle });

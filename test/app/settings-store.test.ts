@@ -8,7 +8,7 @@ import {
   createSettingsStore,
   settingsStoreOptions,
   type StoredSettings,
-} from '../../main/settings-store';
+} from '../../main/app/settings-store';
 
 /** What electron-store does with these options, minus Electron's paths. */
 function open(cwd: string, projectVersion = '0.1.0') {

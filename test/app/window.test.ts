@@ -11,7 +11,7 @@ import {
   hardenWebContents,
   isExternalWebUrl,
   windowPosition,
-} from '../../main/window';
+} from '../../main/app/window';
 import type { WebContents } from 'electron';
 
 vi.mock('electron', async () => (await import('../helpers/electron-mock')).electronModule());

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogHub } from '../../main/core/log';
 import type { LogEntry } from '../../main/core/status';
-import { installProcessGuard } from '../../main/process-guard';
+import { installProcessGuard } from '../../main/core/process-guard';
 import { startBridge } from '../support/bridge-process';
 
 const SECRET = `secret-${Math.random().toString(36).slice(2)}`;

@@ -3,9 +3,9 @@
 // goes to the phone.
 import { randomBytes, randomInt } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startApp, type RunningApp } from '../../main/app-main';
+import { startApp, type RunningApp } from '../../main/app/app-main';
 import { createBridge } from '../../main/core/bridge';
-import { DEFAULT_SETTINGS } from '../../main/settings-store';
+import { DEFAULT_SETTINGS } from '../../main/app/settings-store';
 import { INVOKE, type PublicSettings } from '../../preload/ipc-contract';
 import {
   FakeBrowserWindow,

@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initialStatus, type BridgeStatus, type LogEntry } from '../../main/core/status';
-import { DEFAULT_SETTINGS } from '../../main/settings-store';
+import { DEFAULT_SETTINGS } from '../../main/app/settings-store';
 import type { AppState, PublicSettings } from '../../preload/ipc-contract';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -1,7 +1,7 @@
 // The popover window under the tray icon: hardened (context isolation, sandbox, no node, no new
 // windows, no navigation), hidden on blur, created lazily and re-created if closed.
 import { BrowserWindow, screen, shell, type Rectangle, type WebContents } from 'electron';
-import type { PushChannel, PushPayload } from '../preload/ipc-contract';
+import type { PushChannel, PushPayload } from '../../preload/ipc-contract';
 import type { AppLogger } from './log-buffer';
 
 export const WINDOW_SIZE = { width: 360, height: 520 } as const;

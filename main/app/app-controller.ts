@@ -1,9 +1,9 @@
 // The app's state and verbs, with no electron in sight: the stores, the login item and the bridge
 // factory are injected. IPC, the tray and the quit handler all drive the bridge through this.
-import type { Presence } from './core/away/presence';
-import type { BridgeHost, BridgeSettings } from './core/bridge-api';
-import { initialStatus, trayStateOf, type BridgeStatus } from './core/status';
-import type { ActionResult, AppState, PublicSettings, SecretName } from '../preload/ipc-contract';
+import type { Presence } from '../core/away/presence';
+import type { BridgeHost, BridgeSettings } from '../core/bridge-api';
+import { initialStatus, trayStateOf, type BridgeStatus } from '../core/status';
+import type { ActionResult, AppState, PublicSettings, SecretName } from '../../preload/ipc-contract';
 import { attachCommand, buildBridgeSettings, missingSettings } from './bridge-settings';
 import type { FoundOpencode } from './find-opencode';
 import type { LogBuffer } from './log-buffer';

@@ -2,13 +2,13 @@
 // thin wrapper that fills defaults and re-checks every value on read, so a hand-edited file can
 // never hand the bridge something the window would have refused.
 import type { Options } from 'electron-store';
-import type { PublicSettings } from '../preload/ipc-contract';
+import type { PublicSettings } from '../../preload/ipc-contract';
 import {
   EDIT_INTERVAL_MIN_MS,
   PORT_MAX,
   PORT_MIN,
   checkPublicSettings,
-} from '../preload/settings-validation';
+} from '../../preload/settings-validation';
 
 export const DEFAULT_SETTINGS: PublicSettings = {
   allowedUserIds: [],

@@ -9,8 +9,8 @@ import {
   type NativeImage,
   type Rectangle,
 } from 'electron';
-import type { TrayState } from './core/status';
-import type { AppState } from '../preload/ipc-contract';
+import type { TrayState } from '../core/status';
+import type { AppState } from '../../preload/ipc-contract';
 
 export const TRAY_STATES: readonly TrayState[] = ['stopped', 'idle', 'working', 'waiting', 'error'];
 

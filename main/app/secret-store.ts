@@ -1,7 +1,7 @@
 // The bot token and the OpenCode password: encrypted with safeStorage (the macOS Keychain holds
 // the key) and kept as base64 ciphertext in their own electron-store file. Plaintext exists only
 // in this process; the window can set, clear and ask "is it set", never read.
-import type { ActionResult, SecretName } from '../preload/ipc-contract';
+import type { ActionResult, SecretName } from '../../preload/ipc-contract';
 import type { AppLogger } from './log-buffer';
 
 /** The part of Electron's safeStorage this module uses. */

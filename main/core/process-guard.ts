@@ -1,7 +1,7 @@
 // The headless bridge's last line of defence. Every promise in the core has a handler, so neither
 // event below should ever fire; if one does, it is logged with its stack (through the log hub, so
 // a token in the message is redacted) instead of ending the process with a raw crash message.
-import type { Logger } from './core/log';
+import type { Logger } from './log';
 
 /** What the guard needs of `process`; tests pass an EventEmitter. */
 export interface GuardedProcess {

@@ -1,6 +1,6 @@
 // Pure: turns what the stores hold into the core's BridgeSettings, or says what is missing.
-import type { BridgeSettings } from './core/bridge-api';
-import type { PublicSettings, SecretName } from '../preload/ipc-contract';
+import type { BridgeSettings } from '../core/bridge-api';
+import type { PublicSettings, SecretName } from '../../preload/ipc-contract';
 import { expandHome } from './find-opencode';
 
 export const TELEGRAM_API_ROOT = 'https://api.telegram.org';

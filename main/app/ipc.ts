@@ -2,7 +2,7 @@
 // is missing). Each message must come from our own window's top frame (fiddle), and each payload
 // is checked by a hand-written validator before anything acts on it.
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import type { LogLevel } from './core/status';
+import type { LogLevel } from '../core/status';
 import {
   INVOKE,
   type InvokeChannel,
@@ -10,13 +10,13 @@ import {
   type PublicSettings,
   type SecretName,
   type SetSecretRequest,
-} from '../preload/ipc-contract';
+} from '../../preload/ipc-contract';
 import {
   checkPublicSettings,
   checkSetSecret,
   isLogLevel,
   isSecretName,
-} from '../preload/settings-validation';
+} from '../../preload/settings-validation';
 import type { AppController } from './app-controller';
 import { atLeast, formatLogLine, type AppLogger, type LogBuffer } from './log-buffer';
 

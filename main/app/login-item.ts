@@ -1,7 +1,7 @@
 // Start at login through macOS itself: the state is read back from the OS every time, never kept
 // in our own settings (caprine), and only the packaged app registers itself (gitify), so a dev run
 // does not add `Electron.app` to the user's login items.
-import type { ActionResult } from '../preload/ipc-contract';
+import type { ActionResult } from '../../preload/ipc-contract';
 
 export interface LoginItemApp {
   readonly isPackaged: boolean;

@@ -1,9 +1,9 @@
 // The app's log: a capped ring buffer the Logs tab reads and subscribes to. Bridge lines and the
 // app's own lines meet here; every message is redacted against the secrets seen this session.
 // A flood of one line is counted, not kept line by line, so it cannot push real errors out.
-import { RepeatCounter, type RepeatOptions } from './core/log-repeats';
-import { createSecretRegistry } from './core/redact';
-import type { LogEntry, LogLevel } from './core/status';
+import { RepeatCounter, type RepeatOptions } from '../core/log-repeats';
+import { createSecretRegistry } from '../core/redact';
+import type { LogEntry, LogLevel } from '../core/status';
 
 export interface AppLogger {
   debug(message: string): void;

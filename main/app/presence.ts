@@ -1,7 +1,7 @@
 // The owner's presence at the desk, from Electron's powerMonitor: screen locked or unlocked, the
 // Mac asleep or awake, and how long since the keyboard or mouse was used. The rule is the core's
 // (awayFrom); this only gathers the signals. Idle time has no event, so it is polled.
-import { awayFrom, type Presence } from './core/away/presence';
+import { awayFrom, type Presence } from '../core/away/presence';
 
 /** The part of Electron's powerMonitor this needs. */
 export interface PowerMonitorLike {
