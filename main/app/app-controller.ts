@@ -3,7 +3,12 @@
 import type { Presence } from '../core/away/presence';
 import type { BridgeHost, BridgeSettings } from '../core/bridge-api';
 import { initialStatus, trayStateOf, type BridgeStatus } from '../core/status';
-import type { ActionResult, AppState, PublicSettings, SecretName } from '../../preload/ipc-contract';
+import type {
+  ActionResult,
+  AppState,
+  PublicSettings,
+  SecretName,
+} from '../../preload/ipc-contract';
 import { attachCommand, buildBridgeSettings, missingSettings } from './bridge-settings';
 import type { FoundOpencode } from './find-opencode';
 import type { LogBuffer } from './log-buffer';

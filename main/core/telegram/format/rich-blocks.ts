@@ -205,12 +205,12 @@ function wrap(
   level: number,
 ): RichText {
   if (!visible(inner) && type !== 'code') return inner;
-  return level > RICH_DEPTH_BUDGET ? inner : ({ type, text: inner });
+  return level > RICH_DEPTH_BUDGET ? inner : { type, text: inner };
 }
 
 function inlineToken(token: Token, level: number, inLink: boolean): RichText {
   const children = (): Token[] =>
-    'tokens' in token && Array.isArray(token.tokens) ? (token.tokens) : [];
+    'tokens' in token && Array.isArray(token.tokens) ? token.tokens : [];
   switch (token.type) {
     case 'text': {
       const t = token as Tokens.Text;
@@ -302,7 +302,7 @@ function trim(text: RichText): RichText {
       copy[i] = edge(copy[i]!, side);
       return normalize(copy);
     }
-    return 'text' in t && t.type !== 'code' ? ({ ...t, text: edge(t.text, side) }) : t;
+    return 'text' in t && t.type !== 'code' ? { ...t, text: edge(t.text, side) } : t;
   };
   return edge(edge(text, 'start'), 'end');
 }
