@@ -20,6 +20,21 @@ export interface BridgeSettings {
   editIntervalMs: number;
   /** A message older than this when the bridge reads it is not run without a tap (default 10 min). */
   stalePromptMs?: number | undefined;
+  /** Where voice notes are transcribed; undefined: voice notes get a how-to-turn-it-on reply. */
+  transcription?: TranscriptionSettings | undefined;
+  /** Longer voice notes are refused before they are downloaded (default 300 s). */
+  voiceMaxSeconds?: number | undefined;
+}
+
+/** An OpenAI-compatible speech-to-text endpoint (OpenAI, or a local whisper server). */
+export interface TranscriptionSettings {
+  /** Base URL: the audio goes to `<url>/audio/transcriptions`. Https or loopback. */
+  url: string;
+  model: string;
+  /** Sent as `Authorization: Bearer …`; a secret. Undefined: no header (a local server). */
+  key: string | undefined;
+  /** ISO 639-1 code; undefined lets the endpoint detect it. */
+  language: string | undefined;
 }
 
 export interface BridgeHost {

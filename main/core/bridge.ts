@@ -21,6 +21,7 @@ import { questionsFeature } from './features/questions';
 import { sessionsFeature } from './features/sessions';
 import { staleFeature } from './features/stale';
 import { topicsFeature } from './features/topics';
+import { voiceFeature, type UserTextHandler } from './features/voice';
 import { ButtonRegistry } from './interaction/buttons';
 import type { LogHub, Logger } from './log';
 import { createLogHub } from './log';
@@ -84,6 +85,7 @@ export class Bridge implements BridgeHost {
     this.hub = deps.logHub ?? createLogHub();
     this.hub.addSecret(settings.telegramBotToken);
     this.addPassword(settings.opencodePassword);
+    this.hub.addSecret(settings.transcription?.key);
     this.log = this.hub.logger('bridge');
     this.fetchImpl = deps.fetch ?? (undiciFetch as unknown as FetchLike);
     this.now = deps.now ?? Date.now;
@@ -362,6 +364,17 @@ export class Bridge implements BridgeHost {
 
     const files = filesFeature(context);
     const stale = staleFeature(context);
+    // Typed text and a voice note's transcript take this one path.
+    const handleUserText: UserTextHandler = async (ctx, place, text, messageId, sentAt) => {
+      for (const feature of this.features) {
+        if (await feature.onText?.(ctx, place, text)) return;
+      }
+      if (messageId !== undefined && (await stale.holdIfStale(place, text, messageId, sentAt)))
+        return;
+      await files.sendWith(place, (waiting) =>
+        sendPrompt(context, place, [...waiting, { type: 'text', text }], messageId),
+      );
+    };
     this.features = [
       stale,
       topicsFeature(context),
@@ -373,6 +386,7 @@ export class Bridge implements BridgeHost {
       permissionsFeature(context),
       questionsFeature(context),
       files,
+      voiceFeature(context, handleUserText),
     ];
     this.features.push(helpFeature(context, () => this.commands()));
     for (const feature of this.features) feature.install?.(bot);
@@ -402,17 +416,7 @@ export class Bridge implements BridgeHost {
         );
         return;
       }
-      for (const feature of this.features) {
-        if (await feature.onText?.(ctx, place, text)) return;
-      }
-      if (
-        messageId !== undefined &&
-        (await stale.holdIfStale(place, text, messageId, ctx.msg?.date ?? 0))
-      )
-        return;
-      await files.sendWith(place, (waiting) =>
-        sendPrompt(context, place, [...waiting, { type: 'text', text }], messageId),
-      );
+      await handleUserText(ctx, place, text, messageId, ctx.msg?.date ?? 0);
     });
 
     bot.catch((error) => tgLog.error(`Handling an update failed: ${toError(error.error).message}`));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { cleartextAttachProblem } from './attach-url';
 import type { BridgeSettings } from './bridge-api';
 import { ConfigError } from './errors';
+import { transcriptionFromEnv, voiceMaxSecondsFromEnv } from './voice/transcribe-config';
 
 export const DEFAULT_OPENCODE_PORT = 4096;
 export const DEFAULT_EDIT_INTERVAL_MS = 1000;
@@ -48,6 +49,8 @@ export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
       : defaultStateDir(ctx),
     editIntervalMs: parseInterval(env['BRIDGE_EDIT_INTERVAL_MS']),
     stalePromptMs: parseStaleAge(env['BRIDGE_STALE_PROMPT_MS']),
+    transcription: transcriptionFromEnv(env),
+    voiceMaxSeconds: voiceMaxSecondsFromEnv(env),
   };
 }
 

@@ -178,7 +178,8 @@ function filePart(file: StashedFile, bytes: Buffer): PromptPart {
   };
 }
 
-async function download(context: BridgeContext, fileId: string): Promise<Buffer> {
+/** Fetches a file the user sent, by its Telegram file id. */
+export async function download(context: BridgeContext, fileId: string): Promise<Buffer> {
   const file = await context.api.getFile(fileId);
   if (!file.file_path) throw new Error('Telegram gave no download path');
   // The download URL contains the bot token: it is never logged, and errors below omit it.
