@@ -33,6 +33,7 @@ export function buildBridgeSettings(input: {
   settings: PublicSettings;
   telegramBotToken: string;
   opencodePassword: string | undefined;
+  transcribeKey?: string | undefined;
   /** Resolved path, or undefined to let the core search PATH. */
   opencodeBinary: string | undefined;
   stateDir: string;
@@ -55,5 +56,14 @@ export function buildBridgeSettings(input: {
         : expandHome(settings.defaultProject, input.homeDir),
     stateDir: input.stateDir,
     editIntervalMs: settings.editIntervalMs,
+    transcription:
+      settings.transcribeUrl === ''
+        ? undefined
+        : {
+            url: settings.transcribeUrl,
+            model: settings.transcribeModel,
+            key: input.transcribeKey,
+            language: settings.transcribeLanguage === '' ? undefined : settings.transcribeLanguage,
+          },
   };
 }

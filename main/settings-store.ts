@@ -18,6 +18,9 @@ export const DEFAULT_SETTINGS: PublicSettings = {
   opencodeBinary: '',
   defaultProject: '',
   editIntervalMs: 1000,
+  transcribeUrl: '',
+  transcribeModel: 'whisper-1',
+  transcribeLanguage: '',
 };
 
 /** What the file may hold: the current settings, all optional (defaults are applied on read). */
@@ -32,6 +35,9 @@ const schema: NonNullable<Options<StoredSettings>['schema']> = {
   opencodeBinary: { type: 'string' },
   defaultProject: { type: 'string' },
   editIntervalMs: { type: 'integer', minimum: 0 },
+  transcribeUrl: { type: 'string' },
+  transcribeModel: { type: 'string' },
+  transcribeLanguage: { type: 'string' },
 };
 
 /** The untyped view a migration needs to read keys that no longer exist. */

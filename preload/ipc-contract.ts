@@ -33,8 +33,12 @@ export const PUSH = {
 export type InvokeChannel = (typeof INVOKE)[keyof typeof INVOKE];
 export type PushChannel = (typeof PUSH)[keyof typeof PUSH];
 
-export type SecretName = 'telegramBotToken' | 'opencodePassword';
-export const SECRET_NAMES: readonly SecretName[] = ['telegramBotToken', 'opencodePassword'];
+export type SecretName = 'telegramBotToken' | 'opencodePassword' | 'transcribeKey';
+export const SECRET_NAMES: readonly SecretName[] = [
+  'telegramBotToken',
+  'opencodePassword',
+  'transcribeKey',
+];
 
 export type OpencodeMode = 'launch' | 'attach';
 export type Tab = 'status' | 'settings' | 'logs';
@@ -52,6 +56,11 @@ export interface PublicSettings {
   /** Empty: the home folder. */
   defaultProject: string;
   editIntervalMs: number;
+  /** Voice messages: the OpenAI-compatible transcription endpoint; empty: voice notes are off. */
+  transcribeUrl: string;
+  transcribeModel: string;
+  /** Empty: the endpoint detects the language. */
+  transcribeLanguage: string;
 }
 
 /** Everything the window shows. Never contains a secret, only whether it is set. */

@@ -10,6 +10,9 @@ import {
   checkPath,
   checkPort,
   checkPublicSettings,
+  checkTranscribeLanguageSetting,
+  checkTranscribeModelSetting,
+  checkTranscribeUrlSetting,
   parseUserIds,
   type SettingsField,
 } from '../preload/settings-validation';
@@ -25,6 +28,9 @@ interface Form {
   binary: string;
   project: string;
   interval: string;
+  voiceUrl: string;
+  voiceModel: string;
+  voiceLanguage: string;
 }
 
 type Errors = Partial<Record<SettingsField, string>>;
@@ -37,6 +43,9 @@ const toForm = (s: PublicSettings): Form => ({
   binary: s.opencodeBinary,
   project: s.defaultProject,
   interval: String(s.editIntervalMs),
+  voiceUrl: s.transcribeUrl,
+  voiceModel: s.transcribeModel,
+  voiceLanguage: s.transcribeLanguage,
 });
 
 /** Numbers typed as text: "" and "12abc" must not become 0 or 12. */
@@ -59,6 +68,12 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
   if (!project.ok) errors.defaultProject = project.error;
   const interval = checkEditInterval(toNumber(form.interval));
   if (!interval.ok) errors.editIntervalMs = interval.error;
+  const voiceUrl = checkTranscribeUrlSetting(form.voiceUrl);
+  if (!voiceUrl.ok) errors.transcribeUrl = voiceUrl.error;
+  const voiceModel = checkTranscribeModelSetting(form.voiceModel);
+  if (!voiceModel.ok) errors.transcribeModel = voiceModel.error;
+  const voiceLanguage = checkTranscribeLanguageSetting(form.voiceLanguage);
+  if (!voiceLanguage.ok) errors.transcribeLanguage = voiceLanguage.error;
   if (Object.keys(errors).length > 0) return { errors };
   const checked = checkPublicSettings({
     allowedUserIds: ids.ok ? ids.value : [],
@@ -68,6 +83,9 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
     opencodeBinary: binary.ok ? binary.value : '',
     defaultProject: project.ok ? project.value : '',
     editIntervalMs: interval.ok ? interval.value : 0,
+    transcribeUrl: voiceUrl.ok ? voiceUrl.value : '',
+    transcribeModel: voiceModel.ok ? voiceModel.value : '',
+    transcribeLanguage: voiceLanguage.ok ? voiceLanguage.value : '',
   });
   if (!checked.ok) return { errors: { [checked.field ?? 'allowedUserIds']: checked.error } };
   return { settings: checked.value };
@@ -144,6 +162,13 @@ export function SettingsView({ state }: { state: AppState }) {
           isSet={state.secrets.opencodePassword}
           encryptionAvailable={state.encryptionAvailable}
           hint="Needed to attach to a server that has one; optional when the bridge launches OpenCode."
+        />
+        <SecretField
+          name="transcribeKey"
+          label="Transcription API key (voice messages)"
+          isSet={state.secrets.transcribeKey}
+          encryptionAvailable={state.encryptionAvailable}
+          hint="For OpenAI or another hosted endpoint; a local whisper server needs none."
         />
       </section>
 
@@ -281,6 +306,65 @@ export function SettingsView({ state }: { state: AppState }) {
             />
           )}
         </Field>
+
+        <fieldset className="field" aria-describedby="voice-privacy">
+          <legend>Voice messages</legend>
+          <p id="voice-privacy" className="hint">
+            Voice notes are transcribed here and sent like typed text. The audio goes only to this
+            endpoint; a local whisper server on 127.0.0.1 keeps it on this Mac.
+          </p>
+          <Field
+            id="setting-transcribeUrl"
+            label="Transcription URL (optional)"
+            error={errors.transcribeUrl}
+            hint="OpenAI-compatible, e.g. http://127.0.0.1:8080/v1 or https://api.openai.com/v1. Empty: voice notes are off."
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                type="url"
+                spellCheck={false}
+                placeholder="http://127.0.0.1:8080/v1"
+                value={form.voiceUrl}
+                onChange={(e) => update({ voiceUrl: e.target.value }, 'transcribeUrl')}
+              />
+            )}
+          </Field>
+          <Field
+            id="setting-transcribeModel"
+            label="Model"
+            error={errors.transcribeModel}
+            hint="whisper-1 for OpenAI; a local server takes any name."
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                type="text"
+                spellCheck={false}
+                placeholder="whisper-1"
+                value={form.voiceModel}
+                onChange={(e) => update({ voiceModel: e.target.value }, 'transcribeModel')}
+              />
+            )}
+          </Field>
+          <Field
+            id="setting-transcribeLanguage"
+            label="Language (optional)"
+            error={errors.transcribeLanguage}
+            hint="A code such as en or de. Empty: detected."
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                type="text"
+                spellCheck={false}
+                placeholder="en"
+                value={form.voiceLanguage}
+                onChange={(e) => update({ voiceLanguage: e.target.value }, 'transcribeLanguage')}
+              />
+            )}
+          </Field>
+        </fieldset>
 
         <div className="row-buttons">
           <button type="submit" className="button primary">

@@ -39,6 +39,9 @@ describe('preload api', () => {
       opencodeBinary: '',
       defaultProject: '',
       editIntervalMs: 1000,
+      transcribeUrl: '',
+      transcribeModel: 'whisper-1',
+      transcribeLanguage: '',
     };
     await api.getState();
     await api.getLogs();

@@ -32,7 +32,7 @@ export function checkTranscribeUrl(raw: string): Checked<string> {
     };
   }
   const problem = cleartextEndpointProblem(url, 'your voice notes and the key');
-  if (problem) return { ok: false, error: problem };
+  if (problem) return { ok: false, error: `is refused: ${problem}` };
   return { ok: true, value: value.replace(/\/+$/, '') };
 }
 
