@@ -144,6 +144,33 @@ describe('voice notes', { timeout: TEST_MS }, () => {
     expect(stt.requests.at(-1)?.file).toMatchObject({ filename: 'memo.m4a', type: 'audio/mp4' });
   });
 
+  it('takes the files waiting for the next message along, as typed text does', async () => {
+    const bridge = await bridges.run({ env: voiceEnv() });
+    const mine = since(lastMessageId());
+    const notes = Buffer.from('the flaky test is auth.spec.ts\n');
+    bench.telegram.userSendsDocument({
+      from: OWNER,
+      chatId: OWNER.id,
+      bytes: notes,
+      fileName: 'notes.txt',
+      mime: 'text/plain',
+    });
+    await waitForText(mine, /^📎 Got notes\.txt/u);
+    const spoken = 'read the notes and fix it';
+    sendVoice(note(spoken));
+    await waitForText(mine, NOTICE);
+    const sessionId = await sessionOf(bridge.stateDir);
+    const history = await bench.opencode.json<
+      Array<{ info: { role: string }; parts: Array<{ type: string; filename?: string }> }>
+    >(`/session/${sessionId}/message`);
+    const users = history.filter((m) => m.info.role === 'user');
+    expect(users).toHaveLength(1);
+    expect(users[0]!.parts.filter((p) => p.type === 'file').map((p) => p.filename)).toEqual([
+      'notes.txt',
+    ]);
+    expect(await userTextsOf(bench, sessionId)).toContain(spoken);
+  });
+
   it('a voice note answers the agent’s open question, like a typed answer', async () => {
     const bridge = await bridges.run({ env: voiceEnv() });
     const mine = since(lastMessageId());
