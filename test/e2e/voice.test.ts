@@ -11,6 +11,7 @@ import {
 } from '../support/transcription-server';
 import {
   OWNER,
+  STRANGER,
   botMessages,
   chatStateOf,
   sessionOf,
@@ -246,6 +247,13 @@ describe('voice notes', { timeout: TEST_MS }, () => {
     const mine = since(lastMessageId());
     const fetches = bench.telegram.calls('getFile').length;
     const posted = stt.requests.length;
+    // A stranger's voice note first: it must reach nothing, not even the endpoint.
+    bench.telegram.userSendsVoice({
+      from: STRANGER,
+      chatId: STRANGER.id,
+      bytes: note('stranger talk'),
+      duration: 3,
+    });
     sendVoice(note('a very long ramble'), 61);
     const refusal = await waitForText(mine, /^🎙 This voice note is/u);
     expect(refusal.text).toBe(
@@ -253,6 +261,7 @@ describe('voice notes', { timeout: TEST_MS }, () => {
     );
     expect(bench.telegram.calls('getFile')).toHaveLength(fetches);
     expect(stt.requests).toHaveLength(posted);
+    expect(bench.telegram.messages(STRANGER.id)).toEqual([]);
   });
 
   it('not configured: one how-to per chat, and nothing reaches the agent', async () => {
