@@ -18,6 +18,7 @@ import {
 } from '../preload/settings-validation';
 import { Field } from './Field';
 import { SecretField } from './SecretField';
+import { VoiceFields } from './VoiceFields';
 import { errorText } from './use-bridge';
 
 interface Form {
@@ -307,64 +308,11 @@ export function SettingsView({ state }: { state: AppState }) {
           )}
         </Field>
 
-        <fieldset className="field" aria-describedby="voice-privacy">
-          <legend>Voice messages</legend>
-          <p id="voice-privacy" className="hint">
-            Voice notes are transcribed here and sent like typed text. The audio goes only to this
-            endpoint; a local whisper server on 127.0.0.1 keeps it on this Mac.
-          </p>
-          <Field
-            id="setting-transcribeUrl"
-            label="Transcription URL (optional)"
-            error={errors.transcribeUrl}
-            hint="OpenAI-compatible, e.g. http://127.0.0.1:8080/v1 or https://api.openai.com/v1. Empty: voice notes are off."
-          >
-            {(aria) => (
-              <input
-                {...aria}
-                type="url"
-                spellCheck={false}
-                placeholder="http://127.0.0.1:8080/v1"
-                value={form.voiceUrl}
-                onChange={(e) => update({ voiceUrl: e.target.value }, 'transcribeUrl')}
-              />
-            )}
-          </Field>
-          <Field
-            id="setting-transcribeModel"
-            label="Model"
-            error={errors.transcribeModel}
-            hint="whisper-1 for OpenAI; a local server takes any name."
-          >
-            {(aria) => (
-              <input
-                {...aria}
-                type="text"
-                spellCheck={false}
-                placeholder="whisper-1"
-                value={form.voiceModel}
-                onChange={(e) => update({ voiceModel: e.target.value }, 'transcribeModel')}
-              />
-            )}
-          </Field>
-          <Field
-            id="setting-transcribeLanguage"
-            label="Language (optional)"
-            error={errors.transcribeLanguage}
-            hint="A code such as en or de. Empty: detected."
-          >
-            {(aria) => (
-              <input
-                {...aria}
-                type="text"
-                spellCheck={false}
-                placeholder="en"
-                value={form.voiceLanguage}
-                onChange={(e) => update({ voiceLanguage: e.target.value }, 'transcribeLanguage')}
-              />
-            )}
-          </Field>
-        </fieldset>
+        <VoiceFields
+          values={{ url: form.voiceUrl, model: form.voiceModel, language: form.voiceLanguage }}
+          errors={errors}
+          onChange={(patch, field) => update(patch, field)}
+        />
 
         <div className="row-buttons">
           <button type="submit" className="button primary">
