@@ -33,8 +33,12 @@ export const PUSH = {
 export type InvokeChannel = (typeof INVOKE)[keyof typeof INVOKE];
 export type PushChannel = (typeof PUSH)[keyof typeof PUSH];
 
-export type SecretName = 'telegramBotToken' | 'opencodePassword';
-export const SECRET_NAMES: readonly SecretName[] = ['telegramBotToken', 'opencodePassword'];
+export type SecretName = 'telegramBotToken' | 'opencodePassword' | 'transcribeKey';
+export const SECRET_NAMES: readonly SecretName[] = [
+  'telegramBotToken',
+  'opencodePassword',
+  'transcribeKey',
+];
 
 export type OpencodeMode = 'launch' | 'attach';
 export type AwayNotify = 'away' | 'always' | 'never';
@@ -61,6 +65,11 @@ export interface PublicSettings {
   awayNotify: AwayNotify;
   /** Minutes without keyboard or mouse after which the owner counts as away. */
   awayIdleMinutes: number;
+  /** Voice messages: the OpenAI-compatible transcription endpoint; empty: voice notes are off. */
+  transcribeUrl: string;
+  transcribeModel: string;
+  /** Empty: the endpoint detects the language. */
+  transcribeLanguage: string;
 }
 
 /** Everything the window shows. Never contains a secret, only whether it is set. */

@@ -2,6 +2,12 @@
 // main process (which trusts nothing that crosses IPC). Pure, no electron import.
 import { cleartextAttachProblem } from '../main/core/attach-url';
 import type { LogLevel } from '../main/core/status';
+import {
+  DEFAULT_TRANSCRIBE_MODEL,
+  checkTranscribeLanguage,
+  checkTranscribeModel,
+  checkTranscribeUrl,
+} from '../main/core/voice/transcribe-settings';
 import type {
   AwayNotify,
   OpencodeMode,
@@ -152,7 +158,7 @@ export function isOpencodeMode(value: unknown): value is OpencodeMode {
 }
 
 export function isSecretName(value: unknown): value is SecretName {
-  return value === 'telegramBotToken' || value === 'opencodePassword';
+  return value === 'telegramBotToken' || value === 'opencodePassword' || value === 'transcribeKey';
 }
 
 export function isLogLevel(value: unknown): value is LogLevel {
@@ -172,6 +178,9 @@ const SETTINGS_KEYS: readonly SettingsField[] = [
   'opencodeBinary',
   'defaultProject',
   'editIntervalMs',
+  'transcribeUrl',
+  'transcribeModel',
+  'transcribeLanguage',
 ];
 
 // ---- Away mode ----------------------------------------------------------------------------
@@ -249,6 +258,8 @@ export function checkPublicSettings(input: unknown): CheckedSettings {
   if (!interval.ok) return { ...interval, field: 'editIntervalMs' };
   const away = checkAwaySettings(input);
   if (!away.ok) return away;
+  const voice = checkVoiceSettings(input);
+  if (!voice.ok) return voice;
   return {
     ok: true,
     value: {
@@ -261,6 +272,57 @@ export function checkPublicSettings(input: unknown): CheckedSettings {
       opencodeBinary: binary.value,
       defaultProject: project.value,
       editIntervalMs: interval.value,
+      ...voice.value,
+    },
+  };
+}
+
+type VoiceSettings = Pick<
+  PublicSettings,
+  'transcribeUrl' | 'transcribeModel' | 'transcribeLanguage'
+>;
+
+/** Empty URL: voice off. The same rules as BRIDGE_TRANSCRIBE_* (https or loopback, no query). */
+export function checkTranscribeUrlSetting(value: unknown): Checked<string> {
+  if (typeof value !== 'string' || value.length > MAX_TEXT) {
+    return { ok: false, error: 'URL must be text.' };
+  }
+  if (value.trim() === '') return { ok: true, value: '' };
+  const checked = checkTranscribeUrl(value);
+  return checked.ok ? checked : { ok: false, error: `The transcription URL ${checked.error}` };
+}
+
+/** Empty: whisper-1. */
+export function checkTranscribeModelSetting(value: unknown): Checked<string> {
+  if (typeof value !== 'string') return { ok: false, error: 'The model must be text.' };
+  if (value.trim() === '') return { ok: true, value: DEFAULT_TRANSCRIBE_MODEL };
+  const checked = checkTranscribeModel(value);
+  return checked.ok ? checked : { ok: false, error: `The model ${checked.error}` };
+}
+
+/** Empty: detected by the endpoint. */
+export function checkTranscribeLanguageSetting(value: unknown): Checked<string> {
+  if (typeof value !== 'string') return { ok: false, error: 'The language must be text.' };
+  if (value.trim() === '') return { ok: true, value: '' };
+  const checked = checkTranscribeLanguage(value);
+  return checked.ok ? checked : { ok: false, error: `The language ${checked.error}` };
+}
+
+function checkVoiceSettings(
+  input: Record<string, unknown>,
+): { ok: true; value: VoiceSettings } | { ok: false; error: string; field: SettingsField } {
+  const url = checkTranscribeUrlSetting(input['transcribeUrl']);
+  if (!url.ok) return { ...url, field: 'transcribeUrl' };
+  const model = checkTranscribeModelSetting(input['transcribeModel']);
+  if (!model.ok) return { ...model, field: 'transcribeModel' };
+  const language = checkTranscribeLanguageSetting(input['transcribeLanguage']);
+  if (!language.ok) return { ...language, field: 'transcribeLanguage' };
+  return {
+    ok: true,
+    value: {
+      transcribeUrl: url.value,
+      transcribeModel: model.value,
+      transcribeLanguage: language.value,
     },
   };
 }

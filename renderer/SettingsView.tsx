@@ -15,11 +15,15 @@ import {
   checkPort,
   checkPublicSettings,
   parseChatIds,
+  checkTranscribeLanguageSetting,
+  checkTranscribeModelSetting,
+  checkTranscribeUrlSetting,
   parseUserIds,
   type SettingsField,
 } from '../preload/settings-validation';
 import { Field } from './Field';
 import { SecretField } from './SecretField';
+import { VoiceFields } from './VoiceFields';
 import { errorText } from './use-bridge';
 
 interface Form {
@@ -34,6 +38,9 @@ interface Form {
   // Away mode
   awayNotify: AwayNotify;
   awayMinutes: string;
+  voiceUrl: string;
+  voiceModel: string;
+  voiceLanguage: string;
 }
 
 type Errors = Partial<Record<SettingsField, string>>;
@@ -49,6 +56,9 @@ const toForm = (s: PublicSettings): Form => ({
   interval: String(s.editIntervalMs),
   awayNotify: s.awayNotify,
   awayMinutes: String(s.awayIdleMinutes),
+  voiceUrl: s.transcribeUrl,
+  voiceModel: s.transcribeModel,
+  voiceLanguage: s.transcribeLanguage,
 });
 
 /** Numbers typed as text: "" and "12abc" must not become 0 or 12. */
@@ -75,6 +85,12 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
   if (!interval.ok) errors.editIntervalMs = interval.error;
   const awayMinutes = checkAwayIdleMinutes(toNumber(form.awayMinutes));
   if (!awayMinutes.ok) errors.awayIdleMinutes = awayMinutes.error;
+  const voiceUrl = checkTranscribeUrlSetting(form.voiceUrl);
+  if (!voiceUrl.ok) errors.transcribeUrl = voiceUrl.error;
+  const voiceModel = checkTranscribeModelSetting(form.voiceModel);
+  if (!voiceModel.ok) errors.transcribeModel = voiceModel.error;
+  const voiceLanguage = checkTranscribeLanguageSetting(form.voiceLanguage);
+  if (!voiceLanguage.ok) errors.transcribeLanguage = voiceLanguage.error;
   if (Object.keys(errors).length > 0) return { errors };
   const checked = checkPublicSettings({
     allowedUserIds: ids.ok ? ids.value : [],
@@ -87,6 +103,9 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
     editIntervalMs: interval.ok ? interval.value : 0,
     awayNotify: form.awayNotify,
     awayIdleMinutes: awayMinutes.ok ? awayMinutes.value : 0,
+    transcribeUrl: voiceUrl.ok ? voiceUrl.value : '',
+    transcribeModel: voiceModel.ok ? voiceModel.value : '',
+    transcribeLanguage: voiceLanguage.ok ? voiceLanguage.value : '',
   });
   if (!checked.ok) return { errors: { [checked.field ?? 'allowedUserIds']: checked.error } };
   return { settings: checked.value };
@@ -163,6 +182,13 @@ export function SettingsView({ state }: { state: AppState }) {
           isSet={state.secrets.opencodePassword}
           encryptionAvailable={state.encryptionAvailable}
           hint="Needed to attach to a server that has one; optional when the bridge launches OpenCode."
+        />
+        <SecretField
+          name="transcribeKey"
+          label="Transcription API key (voice messages)"
+          isSet={state.secrets.transcribeKey}
+          encryptionAvailable={state.encryptionAvailable}
+          hint="For OpenAI or another hosted endpoint; a local whisper server needs none."
         />
       </section>
 
@@ -320,6 +346,12 @@ export function SettingsView({ state }: { state: AppState }) {
         <AwayFields
           form={form}
           error={errors.awayIdleMinutes}
+          onChange={(patch, field) => update(patch, field)}
+        />
+
+        <VoiceFields
+          values={{ url: form.voiceUrl, model: form.voiceModel, language: form.voiceLanguage }}
+          errors={errors}
           onChange={(patch, field) => update(patch, field)}
         />
 

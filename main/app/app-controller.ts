@@ -72,6 +72,7 @@ export function createAppController(deps: AppControllerDeps): AppController {
       secrets: {
         telegramBotToken: secrets.has('telegramBotToken'),
         opencodePassword: secrets.has('opencodePassword'),
+        transcribeKey: secrets.has('transcribeKey'),
       },
       encryptionAvailable: secrets.isEncryptionAvailable(),
       startAtLogin: loginItem.isEnabled(),
@@ -129,6 +130,7 @@ export function createAppController(deps: AppControllerDeps): AppController {
         settings: current,
         telegramBotToken: token,
         opencodePassword: password,
+        transcribeKey: current.transcribeUrl !== '' ? secrets.read('transcribeKey') : undefined,
         opencodeBinary: binary,
         stateDir: deps.stateDir,
         homeDir: deps.homeDir,

@@ -66,6 +66,7 @@ export function startApp(options: StartAppOptions): RunningApp {
     schema: {
       telegramBotToken: { type: 'string' },
       opencodePassword: { type: 'string' },
+      transcribeKey: { type: 'string' },
     },
     clearInvalidConfig: true,
   });

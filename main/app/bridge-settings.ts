@@ -33,6 +33,7 @@ export function buildBridgeSettings(input: {
   settings: PublicSettings;
   telegramBotToken: string;
   opencodePassword: string | undefined;
+  transcribeKey?: string | undefined;
   /** Resolved path, or undefined to let the core search PATH. */
   opencodeBinary: string | undefined;
   stateDir: string;
@@ -58,5 +59,14 @@ export function buildBridgeSettings(input: {
     editIntervalMs: settings.editIntervalMs,
     // "Never": only sessions a chat follows. "When I'm away" is the presence the app passes along.
     notify: settings.awayNotify === 'never' ? 'followed' : 'all',
+    transcription:
+      settings.transcribeUrl === ''
+        ? undefined
+        : {
+            url: settings.transcribeUrl,
+            model: settings.transcribeModel,
+            key: input.transcribeKey,
+            language: settings.transcribeLanguage === '' ? undefined : settings.transcribeLanguage,
+          },
   };
 }

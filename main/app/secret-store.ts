@@ -1,4 +1,4 @@
-// The bot token and the OpenCode password: encrypted with safeStorage (the macOS Keychain holds
+// The bot token, the OpenCode password and the transcription key: encrypted with safeStorage (the macOS Keychain holds
 // the key) and kept as base64 ciphertext in their own electron-store file. Plaintext exists only
 // in this process; the window can set, clear and ask "is it set", never read.
 import type { ActionResult, SecretName } from '../../preload/ipc-contract';
@@ -30,6 +30,7 @@ export interface SecretStore {
 export const SECRET_LABELS: Record<SecretName, string> = {
   telegramBotToken: 'bot token',
   opencodePassword: 'OpenCode password',
+  transcribeKey: 'transcription key',
 };
 
 export const ENCRYPTION_UNAVAILABLE =

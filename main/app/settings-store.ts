@@ -22,6 +22,9 @@ export const DEFAULT_SETTINGS: PublicSettings = {
   // Away mode
   awayNotify: 'away',
   awayIdleMinutes: 5,
+  transcribeUrl: '',
+  transcribeModel: 'whisper-1',
+  transcribeLanguage: '',
 };
 
 /** What the file may hold: the current settings, all optional (defaults are applied on read). */
@@ -40,6 +43,9 @@ const schema: NonNullable<Options<StoredSettings>['schema']> = {
   // Away mode
   awayNotify: { type: 'string', enum: ['away', 'always', 'never'] },
   awayIdleMinutes: { type: 'integer' },
+  transcribeUrl: { type: 'string' },
+  transcribeModel: { type: 'string' },
+  transcribeLanguage: { type: 'string' },
 };
 
 /** The untyped view a migration needs to read keys that no longer exist. */

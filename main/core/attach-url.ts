@@ -18,3 +18,15 @@ export function cleartextAttachProblem(url: URL): string | undefined {
     'the OpenCode password would travel in clear. Use an https:// URL or a loopback address.'
   );
 }
+
+/**
+ * Why `url` is refused for a service that would get `what` (audio, a key…) in clear, or undefined:
+ * the same rule as for OpenCode's URL, https or this machine.
+ */
+export function cleartextEndpointProblem(url: URL, what: string): string | undefined {
+  if (url.protocol === 'https:' || isLoopbackHost(url.hostname)) return undefined;
+  return (
+    `${url.host} is neither https nor this machine (127.0.0.1, ::1, localhost): ` +
+    `${what} would travel in clear. Use an https:// URL or a loopback address.`
+  );
+}

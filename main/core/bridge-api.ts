@@ -35,6 +35,21 @@ export interface BridgeSettings {
    * A private chat, or a forum group (one topic per desk session), which must also be allowed.
    */
   homeChatId?: number | undefined;
+  /** Where voice notes are transcribed; undefined: voice notes get a how-to-turn-it-on reply. */
+  transcription?: TranscriptionSettings | undefined;
+  /** Longer voice notes are refused before they are downloaded (default 300 s). */
+  voiceMaxSeconds?: number | undefined;
+}
+
+/** An OpenAI-compatible speech-to-text endpoint (OpenAI, or a local whisper server). */
+export interface TranscriptionSettings {
+  /** Base URL: the audio goes to `<url>/audio/transcriptions`. Https or loopback. */
+  url: string;
+  model: string;
+  /** Sent as `Authorization: Bearer …`; a secret. Undefined: no header (a local server). */
+  key: string | undefined;
+  /** ISO 639-1 code; undefined lets the endpoint detect it. */
+  language: string | undefined;
 }
 
 export interface BridgeHost {

@@ -24,6 +24,7 @@ import { questionsFeature } from './features/questions';
 import { sessionsFeature } from './features/sessions';
 import { staleFeature } from './features/stale';
 import { topicsFeature } from './features/topics';
+import { voiceFeature, type UserTextHandler } from './features/voice';
 import { ButtonRegistry } from './interaction/buttons';
 import type { LogHub, Logger } from './log';
 import { createLogHub } from './log';
@@ -103,6 +104,7 @@ export class Bridge implements BridgeHost {
     this.hub = deps.logHub ?? createLogHub();
     this.hub.addSecret(settings.telegramBotToken);
     this.addPassword(settings.opencodePassword);
+    this.hub.addSecret(settings.transcription?.key);
     this.log = this.hub.logger('bridge');
     this.fetchImpl = deps.fetch ?? (undiciFetch as unknown as FetchLike);
     this.now = deps.now ?? Date.now;
@@ -546,6 +548,16 @@ export class Bridge implements BridgeHost {
       holdIfStale: (place, held, sentAt) => stale.holdIfStale(place, held, sentAt),
     });
     const desk = deskSessionsFeature(context, createAway(context, this.presence));
+    // Typed text and a voice note's transcript take this one path.
+    const handleUserText: UserTextHandler = async (ctx, place, text, messageId, sentAt) => {
+      // Before anything acts on it: a typed answer that waited as long is held too.
+      if (
+        messageId !== undefined &&
+        (await stale.holdIfStale(place, { kind: 'text', text, messageId }, sentAt))
+      )
+        return;
+      await runText(ctx, place, text, messageId);
+    };
     this.features = [
       desk.listener,
       stale,
@@ -559,6 +571,7 @@ export class Bridge implements BridgeHost {
       questionsFeature(context),
       files,
       desk.feature,
+      voiceFeature(context, handleUserText),
     ];
     this.features.push(helpFeature(context, () => this.commands()));
     for (const feature of this.features) feature.install?.(bot);
@@ -590,13 +603,7 @@ export class Bridge implements BridgeHost {
         );
         return;
       }
-      // Before anything acts on it: a typed answer that waited as long is held too.
-      if (
-        messageId !== undefined &&
-        (await stale.holdIfStale(place, { kind: 'text', text, messageId }, ctx.msg?.date ?? 0))
-      )
-        return;
-      await runText(ctx, place, text, messageId);
+      await handleUserText(ctx, place, text, messageId, ctx.msg?.date ?? 0);
     });
 
     bot.catch((error) => tgLog.error(`Handling an update failed: ${toError(error.error).message}`));

@@ -5,6 +5,7 @@ import { cleartextAttachProblem } from './attach-url';
 import type { BridgeSettings } from './bridge-api';
 import { ConfigError } from './errors';
 import { DEFAULT_NOTIFY_MIN_TURN_S, NOTIFY_DEFAULTS, type NotifyDefault } from './away/notify-mode';
+import { transcriptionFromEnv, voiceMaxSecondsFromEnv } from './voice/transcribe-config';
 
 export const DEFAULT_OPENCODE_PORT = 4096;
 export const DEFAULT_EDIT_INTERVAL_MS = 1000;
@@ -53,6 +54,8 @@ export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
     editIntervalMs: parseInterval(env['BRIDGE_EDIT_INTERVAL_MS']),
     stalePromptMs: parseStaleAge(env['BRIDGE_STALE_PROMPT_MS']),
     ...awaySettings(env, allowedUserIds, allowedChatIds),
+    transcription: transcriptionFromEnv(env),
+    voiceMaxSeconds: voiceMaxSecondsFromEnv(env),
   };
 }
 

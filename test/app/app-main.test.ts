@@ -247,7 +247,50 @@ describe('secrets', () => {
     expect(seen).not.toContain(PASSWORD);
     expect(seen).toContain('[redacted]');
     const state = answers[0] as AppState;
-    expect(state.secrets).toEqual({ telegramBotToken: true, opencodePassword: true });
+    expect(state.secrets).toEqual({
+      telegramBotToken: true,
+      opencodePassword: true,
+      transcribeKey: false,
+    });
+  });
+
+  it('keeps the transcription key encrypted, hands it only to the bridge, and redacts it', async () => {
+    const { win, invoke } = boot();
+    const key = 'sk-proj-voiceKEY0123456789abcdef';
+    await invoke(INVOKE.setSecret, { name: 'telegramBotToken', value: TOKEN });
+    expect(await invoke(INVOKE.setSecret, { name: 'transcribeKey', value: key })).toEqual({
+      ok: true,
+    });
+    expect(storeFiles()).not.toContain(key);
+    await invoke(
+      INVOKE.saveSettings,
+      settings({
+        transcribeUrl: 'https://api.openai.com/v1',
+        transcribeModel: 'gpt-4o-mini-transcribe',
+        transcribeLanguage: 'de',
+      }),
+    );
+    await invoke(INVOKE.start);
+    expect(FakeBridge.instances[0]!.settings.transcription).toEqual({
+      url: 'https://api.openai.com/v1',
+      model: 'gpt-4o-mini-transcribe',
+      key,
+      language: 'de',
+    });
+    FakeBridge.instances[0]!.log(`transcribing with ${key}`);
+    const answers = await Promise.all([INVOKE.getState, INVOKE.getLogs].map((c) => invoke(c)));
+    const seen = JSON.stringify([answers, win.webContents.sent]);
+    expect(seen).not.toContain(key);
+    expect((answers[0] as AppState).secrets.transcribeKey).toBe(true);
+  });
+
+  it('gives the bridge no transcription when the URL is empty, even with a key saved', async () => {
+    const { invoke } = boot();
+    await invoke(INVOKE.setSecret, { name: 'telegramBotToken', value: TOKEN });
+    await invoke(INVOKE.setSecret, { name: 'transcribeKey', value: 'sk-unused-key-123456' });
+    await invoke(INVOKE.saveSettings, settings());
+    await invoke(INVOKE.start);
+    expect(FakeBridge.instances[0]!.settings.transcription).toBeUndefined();
   });
 
   it('denies every permission request from web content', () => {

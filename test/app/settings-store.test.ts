@@ -72,6 +72,32 @@ describe('settings store', () => {
     expect(open(dir).store.get()).toEqual({ ...DEFAULT_SETTINGS, allowedUserIds: [9] });
   });
 
+  it('keeps the voice settings, and drops a hand-edited cleartext endpoint alone', () => {
+    const dir = tmp();
+    const { store } = open(dir);
+    store.save({
+      ...DEFAULT_SETTINGS,
+      allowedUserIds: [42],
+      transcribeUrl: 'http://127.0.0.1:8080/v1',
+      transcribeLanguage: 'en',
+    });
+    expect(store.get()).toMatchObject({
+      transcribeUrl: 'http://127.0.0.1:8080/v1',
+      transcribeModel: 'whisper-1',
+      transcribeLanguage: 'en',
+    });
+    const file = readFile(dir);
+    writeFileSync(
+      path.join(dir, 'settings.json'),
+      JSON.stringify({ ...file, transcribeUrl: 'http://192.168.1.9:8080/v1' }),
+    );
+    expect(open(dir).store.get()).toMatchObject({
+      allowedUserIds: [42],
+      transcribeUrl: '',
+      transcribeLanguage: 'en',
+    });
+  });
+
   it('refuses to save invalid settings', () => {
     expect(() => open(tmp()).store.save({ ...DEFAULT_SETTINGS, opencodePort: 22 })).toThrow(/Port/);
     // A user id where a group id belongs: group ids are negative.

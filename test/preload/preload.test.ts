@@ -42,6 +42,9 @@ describe('preload api', () => {
       editIntervalMs: 1000,
       awayNotify: 'away' as const,
       awayIdleMinutes: 5,
+      transcribeUrl: '',
+      transcribeModel: 'whisper-1',
+      transcribeLanguage: '',
     };
     await api.getState();
     await api.getLogs();

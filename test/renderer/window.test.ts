@@ -19,7 +19,7 @@ const TOKEN = '123456789:AAHsecretTOKENvalue_abcdefghijklmn';
 const initialState: AppState = {
   status: initialStatus,
   tray: 'stopped',
-  secrets: { telegramBotToken: false, opencodePassword: false },
+  secrets: { telegramBotToken: false, opencodePassword: false, transcribeKey: false },
   encryptionAvailable: true,
   startAtLogin: false,
   missing: ['bot token', 'allowed user id'],
@@ -390,7 +390,11 @@ describe('window (headless Chromium)', () => {
 
   it('shows saved secrets as "saved" without prefilling them', async () => {
     const { page } = await openWindow(
-      { ...initialState, secrets: { telegramBotToken: true, opencodePassword: true }, missing: [] },
+      {
+        ...initialState,
+        secrets: { telegramBotToken: true, opencodePassword: true, transcribeKey: false },
+        missing: [],
+      },
       { ...initialSettings, allowedUserIds: [1] },
     );
     await page.getByRole('tab', { name: 'Settings' }).click();
@@ -404,6 +408,56 @@ describe('window (headless Chromium)', () => {
     await expect
       .poll(() => page.getByTestId('opencodePassword-status').textContent())
       .toBe('not set');
+    await page.close();
+  });
+
+  it('has a Voice messages section: endpoint checked like OpenCode’s URL, key write-only', async () => {
+    const { page, problems } = await openWindow(initialState, {
+      ...initialSettings,
+      allowedUserIds: [1],
+    });
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    expect(await page.getByRole('group', { name: 'Voice messages' }).textContent()).toContain(
+      'The audio goes only to this endpoint',
+    );
+    const url = page.getByLabel('Transcription URL (optional)', { exact: true });
+    const model = page.getByLabel('Model', { exact: true });
+    const language = page.getByLabel('Language (optional)', { exact: true });
+    expect(await model.inputValue()).toBe('whisper-1');
+
+    await url.fill('http://192.168.1.20:8080/v1');
+    await language.fill('english');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    expect(await url.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#setting-transcribeUrl-error').textContent()).toContain(
+      'would travel in clear',
+    );
+    expect(await page.locator('#setting-transcribeLanguage-error').textContent()).toContain(
+      'language code',
+    );
+    expect((await calls(page)).filter((c) => c.name === 'saveSettings')).toEqual([]);
+
+    await url.fill('http://127.0.0.1:8080/v1');
+    await language.fill('en');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect((await calls(page)).filter((c) => c.name === 'saveSettings')[0]!.args[0]).toEqual({
+      ...initialSettings,
+      allowedUserIds: [1],
+      transcribeUrl: 'http://127.0.0.1:8080/v1',
+      transcribeModel: 'whisper-1',
+      transcribeLanguage: 'en',
+    });
+
+    const key = page.getByLabel('Transcription API key (voice messages)', { exact: true });
+    expect(await key.getAttribute('type')).toBe('password');
+    expect(await page.getByTestId('transcribeKey-status').textContent()).toBe('not set');
+    await key.fill('sk-proj-voice-key-0123456789');
+    await page.getByRole('button', { name: 'Save Transcription API key (voice messages)' }).click();
+    await expect.poll(() => page.getByTestId('transcribeKey-status').textContent()).toBe('saved');
+    expect(await key.inputValue()).toBe('');
+    expect(await page.content()).not.toContain('sk-proj-voice-key-0123456789');
+    expect(problems).toEqual([]);
     await page.close();
   });
 
@@ -431,7 +485,7 @@ describe('window (headless Chromium)', () => {
         ],
       },
       tray: 'waiting',
-      secrets: { telegramBotToken: true, opencodePassword: false },
+      secrets: { telegramBotToken: true, opencodePassword: false, transcribeKey: false },
       missing: [],
       attachCommand: 'opencode attach http://127.0.0.1:4100',
     };

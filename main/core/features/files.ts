@@ -210,7 +210,8 @@ function filePart(file: StashedFile, bytes: Buffer): PromptPart {
   };
 }
 
-function download(context: BridgeContext, fileId: string): Promise<Buffer> {
+/** Fetches a file the user sent, by its Telegram file id (streamed, capped, timed out). */
+export function download(context: BridgeContext, fileId: string): Promise<Buffer> {
   return downloadTelegramFile(fileId, {
     api: context.api,
     apiRoot: context.settings.telegramApiRoot,

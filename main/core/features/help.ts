@@ -37,6 +37,7 @@ export function helpFeature(context: BridgeContext, commands: () => CommandInfo[
     const lines = [
       '<b>OpenCode Bridge</b>: send a message and the agent on your computer works on it; its answer streams here.',
       'Photos and documents go with your next message (a caption sends them at once).',
+      'Voice notes are transcribed and sent like typed text (when a transcription service is set up).',
       '',
       ...commands().map((c) => `/${c.command} — ${escapeHtml(c.description)}`),
     ];

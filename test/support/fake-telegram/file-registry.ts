@@ -5,11 +5,21 @@ import { extname } from 'node:path';
 import type { Document, PhotoSize } from 'grammy/types';
 import type { Store, StoredFile } from './store';
 
-export type FileKind = 'document' | 'photo';
+export type FileKind = 'document' | 'photo' | 'voice' | 'audio';
 
-// Prefixes resemble real ids (documents start "BQAC", photos "AgAC"); the rest is random.
-const PREFIX: Record<FileKind, string> = { document: 'BQACAgIAAxkBAAI', photo: 'AgACAgIAAxkBAAI' };
-const FOLDER: Record<FileKind, string> = { document: 'documents', photo: 'photos' };
+// Prefixes resemble real ids (documents "BQAC", photos "AgAC", voice "AwAC", audio "CQAC").
+const PREFIX: Record<FileKind, string> = {
+  document: 'BQACAgIAAxkBAAI',
+  photo: 'AgACAgIAAxkBAAI',
+  voice: 'AwACAgIAAxkBAAI',
+  audio: 'CQACAgIAAxkBAAI',
+};
+const FOLDER: Record<FileKind, string> = {
+  document: 'documents',
+  photo: 'photos',
+  voice: 'voice',
+  audio: 'music',
+};
 
 const MIME_BY_EXTENSION: Record<string, string> = {
   '.txt': 'text/plain',
@@ -42,7 +52,8 @@ export function storeFile(
   mimeType: string | undefined,
 ): StoredFile {
   const counter = store.files.size + 1;
-  const extension = kind === 'photo' ? '.jpg' : extname(fileName ?? '') || '';
+  const extension =
+    kind === 'photo' ? '.jpg' : kind === 'voice' ? '.oga' : extname(fileName ?? '') || '';
   const file: StoredFile = {
     fileId: PREFIX[kind] + randomBytes(36).toString('base64url'),
     fileUniqueId: 'AgAD' + randomBytes(9).toString('base64url'),

@@ -21,10 +21,12 @@ import {
 import { UpdateQueue } from './update-queue';
 import { configureRich, richTestApi, type RichOptions, type RichTestApi } from './rich-api';
 import { FakeUserActions, type SentByUser, type UserMessageBase } from './user-actions';
+import type { AudioInput, VoiceInput } from './voice';
 import { isContent, viewOf, type MessageView } from './views';
 
 export type { CallbackAnswer, CallRecord, ChatActionRecord, CommandSet, FakeUser, RateLimitHit };
 export type { InjectedFailure, MessageView, RateLimitOptions, SentByUser, TopicState };
+export type { AudioInput, VoiceInput };
 export { RATE_LIMIT_DEFAULTS } from './rate-limiter';
 export { TOPIC_ICON_COLORS } from './methods/forum';
 export { CHANNEL_BOT, GROUP_ANONYMOUS_BOT } from './user-actions';
@@ -107,6 +109,10 @@ export interface FakeTelegram extends RichTestApi {
       height?: number;
     },
   ): SentByUser;
+  /** A voice note recorded in the app (OGG/Opus unless `mimeType` says otherwise). */
+  userSendsVoice(input: UserMessageBase & VoiceInput): SentByUser;
+  /** An audio file sent as music/audio (not as a document). */
+  userSendsAudio(input: UserMessageBase & AudioInput): SentByUser;
   /** Returns the callback query id. */
   userPressesButton(input: {
     from: FakeUser;
@@ -273,6 +279,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     userSendsText: (input) => user.sendsText(input),
     userSendsDocument: (input) => user.sendsDocument(input),
     userSendsPhoto: (input) => user.sendsPhoto(input),
+    userSendsVoice: (input) => user.sendsVoice(input),
+    userSendsAudio: (input) => user.sendsAudio(input),
     userPressesButton: (input) => user.pressesButton(input).callbackQueryId,
 
     messages(chatId, threadId) {

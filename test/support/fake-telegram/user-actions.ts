@@ -10,6 +10,7 @@ import { botAsUser, changeBotMembership } from './membership';
 import { createMessage } from './message-factory';
 import type { ChatState, FakeUser, Store } from './store';
 import type { UpdateQueue } from './update-queue';
+import { audioOf, voiceOf, type AudioInput, type VoiceInput } from './voice';
 
 export interface UserMessageBase {
   from: FakeUser;
@@ -94,6 +95,14 @@ export class FakeUserActions {
       input.height ?? info.height,
     );
     return this.send(input, { photo, ...this.caption(input.caption) });
+  }
+
+  sendsVoice(input: UserMessageBase & VoiceInput): SentByUser {
+    return this.send(input, { voice: voiceOf(this.store, input), ...this.caption(input.caption) });
+  }
+
+  sendsAudio(input: UserMessageBase & AudioInput): SentByUser {
+    return this.send(input, { audio: audioOf(this.store, input), ...this.caption(input.caption) });
   }
 
   /** Presses an inline button of a bot message; returns the callback query id. */
