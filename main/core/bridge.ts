@@ -23,6 +23,7 @@ import { reply, sendPrompt } from './features/prompt';
 import { questionsFeature } from './features/questions';
 import { sessionsFeature } from './features/sessions';
 import { staleFeature } from './features/stale';
+import { stopDraftFeature } from './features/stop-draft';
 import { topicsFeature } from './features/topics';
 import { voiceFeature, type UserTextHandler } from './features/voice';
 import { ButtonRegistry } from './interaction/buttons';
@@ -56,7 +57,13 @@ export interface BridgeDeps {
 }
 
 // my_chat_member: told when someone adds the bot to a group, so it can leave one not allowed.
-const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+// stopped_message_generation: Stop pressed on a streaming draft.
+const ALLOWED_UPDATES = [
+  'message',
+  'callback_query',
+  'my_chat_member',
+  'stopped_message_generation',
+] as const;
 const HANDLED_UPDATES_KEPT = 200;
 /** A resync that fails right after a connect (OpenCode still booting) is retried this often. */
 const RESYNC_ATTEMPTS = 5;
@@ -202,6 +209,7 @@ export class Bridge implements BridgeHost {
       store: this.store,
       now: this.now,
       onChange: () => this.refreshSessions(),
+      streaming: { streaming: s.streaming, rich: s.rich },
     });
     const context: BridgeContext = {
       settings: s,
@@ -562,6 +570,7 @@ export class Bridge implements BridgeHost {
       desk.listener,
       stale,
       topicsFeature(context),
+      stopDraftFeature(context),
       sessionsFeature(context),
       projectsFeature(context),
       modelsFeature(context),

@@ -23,11 +23,23 @@ export interface SendOptions {
 let uniqueJobId = 0;
 
 export class Messenger {
+  private readonly sentListeners = new Set<(place: Place) => void>();
+
   constructor(
-    private readonly api: Api,
-    private readonly outbox: Outbox,
+    readonly api: Api,
+    readonly outbox: Outbox,
     private readonly log: Logger,
   ) {}
+
+  /** Told after each message the bot sends (one clears the streaming draft of its place). */
+  onMessageSent(listener: (place: Place) => void): () => void {
+    this.sentListeners.add(listener);
+    return () => this.sentListeners.delete(listener);
+  }
+
+  noteSent(place: Place): void {
+    for (const listener of this.sentListeners) listener(place);
+  }
 
   send(place: Place, html: string, options: SendOptions): Promise<Message.TextMessage> {
     return this.outbox.enqueue({
@@ -171,12 +183,12 @@ export class Messenger {
       );
   }
 
-  private sendMessageNow(
+  private async sendMessageNow(
     place: Place,
     html: string,
     options: SendOptions,
   ): Promise<Message.TextMessage> {
-    return this.withPlainFallback(html, (text, parseMode) =>
+    const message = await this.withPlainFallback(html, (text, parseMode) =>
       this.api.sendMessage(place.chatId, text, {
         ...(parseMode ? { parse_mode: parseMode } : {}),
         ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
@@ -193,6 +205,8 @@ export class Messenger {
         link_preview_options: { is_disabled: true },
       }),
     );
+    this.noteSent(place);
+    return message;
   }
 
   private async withPlainFallback<T>(

@@ -1,4 +1,4 @@
-// Routes OpenCode's events to the turns the phone is watching: one LiveTurn per busy session that
+// Routes OpenCode's events to the turns the phone is watching: one turn per busy session that
 // a chat follows, whether the turn was started from the phone or from the TUI at the desk.
 import type { ChatDirectory } from '../chats';
 import { toError } from '../errors';
@@ -7,7 +7,10 @@ import type { Logger } from '../log';
 import type { OpencodeClient } from '../opencode/client';
 import type { OpencodeEvent } from '../opencode/types';
 import type { Messenger, Place } from '../telegram/messenger';
-import { LiveTurn } from './live-turn';
+import type { ForcedPath } from '../telegram/capabilities';
+import { createTurn, samePlace, Streaming } from './streaming';
+import type { LiveTurnDeps } from './live-turn';
+import type { Turn } from './turn';
 
 /** How long a prompt may go without any sign of OpenCode working on it. */
 const PROMPT_START_TIMEOUT_MS = 30_000;
@@ -20,6 +23,8 @@ export interface TurnRegistryDeps {
   store: StateStore;
   now: () => number;
   onChange: () => void;
+  /** BRIDGE_STREAMING / BRIDGE_RICH; without it every turn is edited in place in HTML. */
+  streaming?: ForcedPath | undefined;
 }
 
 export interface TurnOptions {
@@ -39,7 +44,7 @@ interface SeenUserMessage {
 }
 
 export class TurnRegistry {
-  private readonly turns = new Map<string, LiveTurn>();
+  private readonly turns = new Map<string, Turn>();
   /**
    * The newest user message seen per session a chat follows (or with a live turn): where a turn
    * started at the desk begins. Forgotten when the session is deleted, or when its turn ends and
@@ -58,23 +63,38 @@ export class TurnRegistry {
    */
   private readonly queued = new Map<string, number[]>();
 
-  constructor(private readonly deps: TurnRegistryDeps) {}
+  private readonly streaming: Streaming | undefined;
+
+  constructor(private readonly deps: TurnRegistryDeps) {
+    if (!deps.streaming) return;
+    this.streaming = new Streaming(deps.messenger, deps.streaming, deps.log);
+    this.streaming.redrawAfterMessages(() => this.turns.values());
+  }
+
+  /** Stop pressed on a draft: aborts the turn streaming under it. False when none does. */
+  async stopDraft(place: Place, draftId: number): Promise<boolean> {
+    const turn = [...this.turns.values()].find(
+      (t) => t.draftId === draftId && samePlace(t.place, place),
+    );
+    await turn?.stop?.();
+    return turn !== undefined;
+  }
 
   isBusy(sessionId: string): boolean {
     return this.turns.has(sessionId);
   }
 
-  get(sessionId: string): LiveTurn | undefined {
+  get(sessionId: string): Turn | undefined {
     return this.turns.get(sessionId);
   }
 
   /** A turn the phone started: its reply message answers the user's message. */
-  start(sessionId: string, place: Place, startedAt: number, options: TurnOptions = {}): LiveTurn {
+  start(sessionId: string, place: Place, startedAt: number, options: TurnOptions = {}): Turn {
     const { replyTo, existingMessageId, userMessageId, after } = options;
     const existing = this.turns.get(sessionId);
     if (existing) return existing;
     const { chats, store } = this.deps;
-    const turn = new LiveTurn({
+    const deps: LiveTurnDeps = {
       messenger: this.deps.messenger,
       client: this.deps.client,
       log: this.deps.log,
@@ -101,7 +121,8 @@ export class TurnRegistry {
         // The store reports its own write failures and never rejects: nothing to catch here.
         void store.update((state) => void (state.turns[sessionId] = record));
       },
-    });
+    };
+    const turn = createTurn(deps, this.streaming);
     this.turns.set(sessionId, turn);
     this.deps.onChange();
     if (existingMessageId === undefined) this.watchStart(turn);
@@ -112,7 +133,7 @@ export class TurnRegistry {
    * `prompt_async` answers 204 before OpenCode looks at the prompt; one it then refuses (an
    * attachment it cannot read) produces no event at all. Such a turn must not say "working" forever.
    */
-  private watchStart(turn: LiveTurn): void {
+  private watchStart(turn: Turn): void {
     const timer = setTimeout(() => {
       if (this.turns.get(turn.sessionId) !== turn || turn.started) return;
       void this.deps.client.sessionStatus().then(
@@ -208,7 +229,7 @@ export class TurnRegistry {
     }
   }
 
-  private resumePersisted(sessionId: string): LiveTurn | undefined {
+  private resumePersisted(sessionId: string): Turn | undefined {
     const record = this.deps.store.current.turns[sessionId];
     const key = record && replyKey(record.chatId, record.messageId);
     if (!record || !key || this.turns.has(sessionId) || this.ownReplies.has(key)) {
@@ -244,7 +265,7 @@ export class TurnRegistry {
   }
 
   /** Ends a turn; resolves once its answer and notice are delivered. Never rejects. */
-  private finish(turn: LiveTurn): Promise<void> {
+  private finish(turn: Turn): Promise<void> {
     if (this.turns.get(turn.sessionId) !== turn) return Promise.resolve();
     this.turns.delete(turn.sessionId);
     this.deps.onChange();
