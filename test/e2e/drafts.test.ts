@@ -1,0 +1,166 @@
+// A private chat's turn as a streaming draft, end to end (real OpenCode, scripted model, fake Bot
+// API with its draft rate limit): growing drafts with a Stop button, one rich message at the end,
+// Stop that aborts the turn, prompts that do not hide the draft, and the old-server fallback.
+import { describe, expect, it } from 'vitest';
+import type { MessageView } from '../support/fake-telegram';
+import { expectedReply, prompts } from '../support/model-server';
+import { OWNER, botMessages, sessionOf, useBench, useBridges } from './bench';
+
+const bench = useBench();
+const bridges = useBridges(bench);
+const TEST_MS = 120_000;
+
+const NOTICE = /^(✅ Done|⚠️ Failed|⚠️ Interrupted|⏹ Stopped)/u;
+const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+function since(first: number): () => MessageView[] {
+  return () => botMessages(bench.telegram, OWNER.id).filter((m) => m.messageId > first);
+}
+
+const lastId = (): number => botMessages(bench.telegram, OWNER.id).at(-1)?.messageId ?? 0;
+
+async function noticeAfter(first: number, timeoutMs = 90_000): Promise<MessageView> {
+  return bench.telegram.waitFor(() => since(first)().find((m) => NOTICE.test(m.text ?? '')), {
+    timeoutMs,
+  });
+}
+
+async function idle(sessionId: string): Promise<boolean> {
+  const status = await bench.opencode.json<Record<string, unknown>>('/session/status');
+  return status[sessionId] === undefined;
+}
+
+describe('a private chat streams drafts', { timeout: TEST_MS }, () => {
+  it('a long answer arrives as growing drafts and ends as one rich message with the whole text', async () => {
+    const { telegram } = bench;
+    await bridges.run();
+    const first = lastId();
+    const draftsBefore = telegram.draftHistory(OWNER.id).length;
+    const hitsBefore = telegram.rateLimitHits().length;
+    const text = prompts.stream(12_000, { tps: 400 });
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text });
+    const notice = await noticeAfter(first);
+    const answers = since(first)().filter((m) => m.messageId < notice.messageId);
+    expect(answers).toHaveLength(1);
+    const answer = answers[0]!;
+    expect(answer.rich).toBeDefined();
+    expect(squash(answer.plainText)).toBe(squash(expectedReply(text)));
+    const [draft, ...others] = telegram.draftHistory(OWNER.id).slice(draftsBefore);
+    expect(others).toEqual([]);
+    expect(draft!.state).toBe('cleared');
+    const shown = draft!.history.filter((h) => h.shown);
+    expect(shown.every((h) => h.method === 'sendRichMessageDraft' && h.canStop)).toBe(true);
+    // Growing: many updates, each showing at least as much as the one before.
+    const lengths = shown.map((h) => h.text.length);
+    expect(lengths.length).toBeGreaterThan(5);
+    expect(lengths.slice(1).every((n, i) => n >= lengths[i]! - 50)).toBe(true);
+    expect(telegram.rateLimitHits().length - hitsBefore).toBe(0);
+  });
+
+  it('Stop aborts the turn within a second and keeps the partial answer, marked stopped', async () => {
+    const { telegram } = bench;
+    const bridge = await bridges.run();
+    const first = lastId();
+    telegram.userSendsText({
+      from: OWNER,
+      chatId: OWNER.id,
+      text: prompts.stream(8000, { tps: 40 }),
+    });
+    const draft = await telegram.waitFor(
+      () => telegram.drafts(OWNER.id).find((d) => d.text.length > 200),
+      { timeoutMs: 60_000 },
+    );
+    const sessionId = await sessionOf(bridge.stateDir);
+    expect(await idle(sessionId)).toBe(false);
+    const pressed = Date.now();
+    telegram.userPressesStop(OWNER.id, undefined, draft.draftId);
+    while (!(await idle(sessionId))) {
+      if (Date.now() - pressed > 5000) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(Date.now() - pressed).toBeLessThan(1000);
+    const notice = await noticeAfter(first);
+    expect(notice.text).toMatch(/^⏹ Stopped/u);
+    const kept = since(first)().filter((m) => m.messageId < notice.messageId);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.plainText).toContain(draft.text.slice(0, 100));
+    expect(kept[0]!.plainText).toMatch(
+      /⏹ Stopped: the answer above is as far as the agent got\.$/u,
+    );
+  });
+
+  it('a question arriving while the draft streams is shown, and the draft comes back below it', async () => {
+    const { telegram } = bench;
+    await bridges.run();
+    const first = lastId();
+    const text = prompts.question();
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text });
+    const question = await telegram.waitFor(
+      () => since(first)().find((m) => /^❓/u.test(m.text ?? '')),
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    // The question's message cleared the draft: it is sent again right after.
+    const asked = question.history[0]!.at;
+    const back = await telegram.waitFor(() =>
+      telegram.drafts(OWNER.id).find((d) => d.updatedAt >= asked && /asked you/.test(d.text)),
+    );
+    expect(back.canStop).toBe(true);
+    const button = question.replyMarkup?.inline_keyboard.flat().find((b) => b.text === 'Blue');
+    telegram.userPressesButton({
+      from: OWNER,
+      chatId: OWNER.id,
+      messageId: question.messageId,
+      data: button && 'callback_data' in button ? (button.callback_data ?? '') : '',
+    });
+    const notice = await noticeAfter(first);
+    const answer = since(first)().find((m) => m.messageId < notice.messageId && m.rich);
+    expect(answer?.plainText).toContain(expectedReply(text, { answers: [['Blue']] }));
+  });
+
+  it('a prompt sent while the draft streams is queued, said so, and the draft stays', async () => {
+    const { telegram } = bench;
+    await bridges.run();
+    const first = lastId();
+    telegram.userSendsText({
+      from: OWNER,
+      chatId: OWNER.id,
+      text: prompts.stream(3000, { tps: 60 }),
+    });
+    await telegram.waitFor(() => telegram.drafts(OWNER.id).find((d) => d.text.length > 100), {
+      timeoutMs: 60_000,
+    });
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompts.say('second answer') });
+    const queued = await telegram.waitFor(() =>
+      since(first)().find((m) => /^📥 Queued/u.test(m.text ?? '')),
+    );
+    const at = queued.history[0]!.at;
+    await telegram.waitFor(() =>
+      telegram.drafts(OWNER.id).find((d) => d.updatedAt >= at && d.text.length > 100),
+    );
+    await telegram.waitFor(() => since(first)().some((m) => m.plainText === 'second answer'), {
+      timeoutMs: 60_000,
+    });
+  });
+
+  it('an old Bot API server without drafts or rich messages gets the HTML edit path', async () => {
+    const { telegram } = bench;
+    telegram.setLegacyServer(true);
+    try {
+      const bridge = await bridges.run();
+      const first = lastId();
+      const text = prompts.stream(6000, { tps: 400 });
+      telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text });
+      const notice = await noticeAfter(first);
+      const replies = since(first)().filter((m) => m.messageId < notice.messageId);
+      expect(replies.length).toBeGreaterThanOrEqual(2);
+      expect(replies.every((m) => m.rich === undefined && m.html !== undefined)).toBe(true);
+      expect(squash(replies.map((m) => m.text ?? '').join(' '))).toBe(squash(expectedReply(text)));
+      expect(bridge.lines.filter((l) => /no streaming drafts/.test(l))).toHaveLength(1);
+      expect(bridge.lines.filter((l) => /no rich messages/.test(l))).toHaveLength(1);
+    } finally {
+      telegram.setLegacyServer(false);
+    }
+  });
+});
