@@ -73,9 +73,10 @@ export class Messenger {
       chatId: place.chatId,
       countsTowardChat: true,
       priority: options.priority,
-      run: async () => {
+      run: async (call) => {
         const html = render();
-        if (html === undefined) return;
+        // Nothing new to show: no request, and no slot of the chat's budget spent on it.
+        if (html === undefined) return call.notSent();
         try {
           await this.withPlainFallback(html, (text, parseMode) =>
             this.api.editMessageText(place.chatId, messageId, text, {

@@ -13,6 +13,7 @@ import {
   globalBucket,
   nextReady,
   pauseBucket,
+  refund,
   requeue,
 } from './scheduler';
 import type { BackoffConfig, Entry, OutboxLimits, Priority, SchedulerState } from './scheduler';
@@ -40,7 +41,15 @@ export interface OutboxJob<T> {
   countsTowardChat: boolean;
   priority: Priority;
   /** Performs the call; evaluated lazily at send time. */
-  run: () => Promise<T>;
+  run: (call: CallControl) => Promise<T>;
+}
+
+export interface CallControl {
+  /**
+   * Says this run made no request after all (an edit whose text is already shown), so it costs no
+   * budget: Telegram never saw it. Call it before the run settles.
+   */
+  notSent(): void;
 }
 
 export interface RetryInfo {
@@ -102,7 +111,7 @@ interface Waiter {
 
 /** Shell-side half of an entry: what to run and who is waiting for it. */
 interface Pending {
-  run: () => Promise<unknown>;
+  run: (call: CallControl) => Promise<unknown>;
   waiters: Waiter[];
 }
 
@@ -170,11 +179,19 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
   function start(entry: Entry) {
     const job = pending.get(entry.id);
     if (!job) return;
+    let sent = true;
+    const control: CallControl = {
+      notSent: () => {
+        if (!sent) return;
+        sent = false;
+        state = refund(state, entry.id);
+      },
+    };
     // Called synchronously (at send time); a synchronous throw becomes a rejection.
-    const call = new Promise<unknown>((resolve) => resolve(job.run()));
+    const call = new Promise<unknown>((resolve) => resolve(job.run(control)));
     void call.then(
       (value) => {
-        counters.sent += 1;
+        if (sent) counters.sent += 1;
         finish(entry, (w) => w.resolve(value));
       },
       (error: unknown) => fail(entry, error),

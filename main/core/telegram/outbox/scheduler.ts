@@ -8,6 +8,12 @@
 //   call that ends in 429 or a network error has still spent its slot.
 // - Buckets: one per chat (`chat:<id>`, forum topics share it) and one for the bot (`global`).
 //   `pauseBucket` freezes one of them after a 429 without touching the others.
+// - A group's rolling window (Telegram: 20 message calls per group per minute) is shared by need:
+//   prompts and final answers may take every slot; command replies leave a few for them; streaming
+//   edits leave what is queued for them plus a small headroom (turns about to end), and are paced
+//   evenly over the window instead of spending it in a burst and then freezing for most of a
+//   minute. The pace is the group's, shared round-robin, so each topic's edit interval grows with
+//   the number of topics streaming in that group.
 // - Callers' `run` functions and promises live in the shell, keyed by entry `id`.
 
 /**
@@ -32,12 +38,17 @@ export interface OutboxLimits {
   groupPerMinute: number;
   groupWindowMs: number;
   /**
-   * Group slots per window that streaming edits may not take, so a permission prompt or a final
-   * answer in a busy group never waits for the window to roll over.
+   * Group slots per window that command replies and placeholders leave to prompts and final
+   * answers: a blocked agent or a finished turn never waits for the window to roll over.
    */
-  groupStreamReserve: number;
-  /** Group slots per window that only prompts may take: a blocked agent never waits a minute. */
-  groupPromptReserve: number;
+  groupInteractiveReserve: number;
+  /**
+   * Group slots per window that streaming edits leave free beyond the prompts and finals already
+   * queued there: room for turns that end (final text + notice) and prompts that arrive before the
+   * window rolls. Streaming edits are also spaced `groupWindowMs / (groupPerMinute − this)` apart
+   * per group, so they never use up the window in a burst.
+   */
+  groupStreamHeadroom: number;
   /** Max calls of any kind per rolling `globalWindowMs`. */
   globalPerSecond: number;
   globalWindowMs: number;
@@ -51,8 +62,8 @@ export const defaultLimits: Readonly<OutboxLimits> = {
   // Telegram counts calls on arrival, we on sending: a second of margin keeps the 21st call of a
   // minute from arriving just inside the window.
   groupWindowMs: 61_000,
-  groupStreamReserve: 5,
-  groupPromptReserve: 4,
+  groupInteractiveReserve: 4,
+  groupStreamHeadroom: 4,
   globalPerSecond: 30,
   globalWindowMs: 1000,
   maxInFlight: 8,
@@ -73,6 +84,14 @@ export interface Entry extends JobSpec {
   readonly notBefore: number;
   /** Transient failures so far, for the backoff exponent. */
   readonly attempts: number;
+  /** While running: what `markSent` charged, so a call that made no request can be refunded. */
+  readonly charge?: Charge;
+}
+
+interface Charge {
+  readonly at: number;
+  readonly previousChatSend: number | undefined;
+  readonly previousGroupStream: number | undefined;
 }
 
 export type BucketId = 'global' | `chat:${number}`;
@@ -88,6 +107,8 @@ export interface SchedulerState {
   readonly lastChatSend: Readonly<Record<string, number>>;
   /** group chat id → start times of chat-counting calls inside the rolling window, ascending. */
   readonly groupSends: Readonly<Record<string, readonly number[]>>;
+  /** group chat id → start time of its last streaming edit (paces the group's edits). */
+  readonly lastGroupStream: Readonly<Record<string, number>>;
   /** Start times of all calls inside the rolling global window, ascending. */
   readonly globalSends: readonly number[];
   /** bucket → time until which it is paused by a 429. */
@@ -102,6 +123,7 @@ export function createState(limits: Partial<OutboxLimits> = {}): SchedulerState 
     running: [],
     lastChatSend: {},
     groupSends: {},
+    lastGroupStream: {},
     globalSends: [],
     pausedUntil: {},
   };
@@ -187,18 +209,46 @@ export function readyAt(state: SchedulerState, entry: Entry, now: number): numbe
   if (!entry.countsTowardChat) return at;
   const last = state.lastChatSend[String(chatId)];
   if (last !== undefined) at = Math.max(at, last + limits.chatIntervalMs);
-  if (chatId < 0) {
-    const sends = state.groupSends[String(chatId)] ?? [];
-    const reserve =
-      entry.priority === 'prompt'
-        ? 0
-        : entry.priority === 'stream'
-          ? limits.groupStreamReserve
-          : limits.groupPromptReserve;
-    const cap = Math.max(1, limits.groupPerMinute - reserve);
-    at = Math.max(at, windowFreeAt(sends, cap, limits.groupWindowMs, now));
-  }
-  return at;
+  return chatId < 0 ? Math.max(at, groupReadyAt(state, entry, now)) : at;
+}
+
+/** Priorities whose waiting calls in the same group come first, and so count as already due. */
+const yieldsTo: Readonly<Record<Priority, readonly Priority[]>> = {
+  prompt: [],
+  final: ['prompt'],
+  interactive: ['prompt', 'final'],
+  stream: ['prompt', 'interactive', 'final'],
+};
+
+/** Least time between two streaming edits in one group: the stream share, spread evenly. */
+export const groupStreamSpacing = (limits: Readonly<OutboxLimits>): number =>
+  limits.groupWindowMs / Math.max(1, limits.groupPerMinute - limits.groupStreamHeadroom);
+
+/**
+ * When the group's rolling window has room for `entry`: what is left after the calls already in
+ * it, the calls of higher priority queued for the group, and the entry's own reserve.
+ */
+function groupReadyAt(state: SchedulerState, entry: Entry, now: number): number {
+  const { limits } = state;
+  const group = String(entry.chatId);
+  const yields = yieldsTo[entry.priority];
+  const due = state.waiting.filter(
+    (e) =>
+      e !== entry && e.chatId === entry.chatId && e.countsTowardChat && yields.includes(e.priority),
+  ).length;
+  const reserve =
+    entry.priority === 'stream'
+      ? limits.groupStreamHeadroom
+      : entry.priority === 'interactive'
+        ? limits.groupInteractiveReserve
+        : 0;
+  const cap = limits.groupPerMinute - reserve - due;
+  // No room until the calls due first have gone: their sends wake the pump again.
+  if (cap <= 0) return Infinity;
+  const at = windowFreeAt(state.groupSends[group] ?? [], cap, limits.groupWindowMs, now);
+  if (entry.priority !== 'stream') return at;
+  const lastStream = state.lastGroupStream[group];
+  return lastStream === undefined ? at : Math.max(at, lastStream + groupStreamSpacing(limits));
 }
 
 export type NextReady =
@@ -244,11 +294,22 @@ export function markSent(state: SchedulerState, id: number, now: number): Schedu
     const live = sends.filter((t) => t > now - limits.groupWindowMs);
     if (live.length > 0) groupSends[chat] = live;
   }
+  const spacing = groupStreamSpacing(limits);
+  const lastGroupStream: Record<string, number> = {};
+  for (const [chat, t] of Object.entries(state.lastGroupStream)) {
+    if (t + spacing > now) lastGroupStream[chat] = t;
+  }
   const { chatId } = entry;
+  const chat = String(chatId);
+  const charge: Charge = {
+    at: now,
+    previousChatSend: state.lastChatSend[chat],
+    previousGroupStream: state.lastGroupStream[chat],
+  };
   if (chatId !== undefined && entry.countsTowardChat) {
-    const chat = String(chatId);
     lastChatSend[chat] = now;
     if (chatId < 0) groupSends[chat] = [...(groupSends[chat] ?? []), now];
+    if (chatId < 0 && entry.priority === 'stream') lastGroupStream[chat] = now;
   }
   const pausedUntil: Record<string, number> = {};
   for (const [bucket, until] of Object.entries(state.pausedUntil)) {
@@ -257,12 +318,51 @@ export function markSent(state: SchedulerState, id: number, now: number): Schedu
   return {
     ...state,
     waiting: state.waiting.filter((e) => e !== entry),
-    running: [...state.running, entry],
+    running: [...state.running, { ...entry, charge }],
     lastChatSend,
     groupSends,
+    lastGroupStream,
     globalSends,
     pausedUntil,
   };
+}
+
+/**
+ * A running call turned out to make no request (an edit whose text was already shown): gives back
+ * what `markSent` charged, so the budgets count only what Telegram saw. Idempotent.
+ */
+export function refund(state: SchedulerState, id: number): SchedulerState {
+  const entry = state.running.find((e) => e.id === id);
+  const charge = entry?.charge;
+  if (!entry || !charge) return state;
+  const { charge: _spent, ...uncharged } = entry;
+  const next = {
+    ...state,
+    running: state.running.map((e) => (e === entry ? uncharged : e)),
+    globalSends: withoutOne(state.globalSends, charge.at),
+  };
+  const { chatId } = entry;
+  if (chatId === undefined || !entry.countsTowardChat) return next;
+  const chat = String(chatId);
+  const restore = (times: Readonly<Record<string, number>>, previous: number | undefined) => {
+    if (times[chat] !== charge.at) return times;
+    const { [chat]: _current, ...rest } = times;
+    return previous === undefined ? rest : { ...rest, [chat]: previous };
+  };
+  const groupSends = { ...state.groupSends };
+  const sends = state.groupSends[chat];
+  if (sends) groupSends[chat] = withoutOne(sends, charge.at);
+  return {
+    ...next,
+    lastChatSend: restore(state.lastChatSend, charge.previousChatSend),
+    lastGroupStream: restore(state.lastGroupStream, charge.previousGroupStream),
+    groupSends,
+  };
+}
+
+function withoutOne(times: readonly number[], at: number): number[] {
+  const index = times.lastIndexOf(at);
+  return index < 0 ? [...times] : [...times.slice(0, index), ...times.slice(index + 1)];
 }
 
 /** The call of a running entry finished for good (success or fatal error). */
@@ -300,8 +400,9 @@ export function requeue(
   const entry = state.running.find((e) => e.id === id);
   if (!entry) return { state, absorbedWins: false };
   const running = state.running.filter((e) => e !== entry);
+  const { charge: _spent, ...uncharged } = entry;
   let back: Entry = {
-    ...entry,
+    ...uncharged,
     notBefore: retry.notBefore ?? entry.notBefore,
     attempts: retry.attempts ?? entry.attempts,
   };
