@@ -161,7 +161,7 @@ describe('scheduler core', () => {
     if (edit.kind !== 'send') throw new Error('expected send');
     s = refund(edit.state, edit.entry.id);
     expect(s.groupSends['-9']).toEqual([0]);
-    expect(s.lastChatSend['-9']).toBe(0);
+    expect(s.lastChatSend['-9']).toBeUndefined();
     expect(s.globalSends).toEqual([]);
     expect(s.lastGroupStream).toEqual({});
     expect(refund(s, edit.entry.id)).toBe(s);

@@ -16,6 +16,12 @@
 //   the number of topics streaming in that group.
 // - Callers' `run` functions and promises live in the shell, keyed by entry `id`.
 
+import { groupReadyAt, groupStreamSpacing, windowFreeAt } from './group-budget';
+
+export { backoffDelay, defaultBackoff } from './backoff';
+export type { BackoffConfig } from './backoff';
+export { groupStreamSpacing } from './group-budget';
+
 /**
  * prompt: a permission or question waiting for the user (the agent is blocked until answered);
  * interactive: command replies, reply placeholders, topics; final: final answers and notices;
@@ -84,14 +90,8 @@ export interface Entry extends JobSpec {
   readonly notBefore: number;
   /** Transient failures so far, for the backoff exponent. */
   readonly attempts: number;
-  /** While running: what `markSent` charged, so a call that made no request can be refunded. */
-  readonly charge?: Charge;
-}
-
-interface Charge {
-  readonly at: number;
-  readonly previousChatSend: number | undefined;
-  readonly previousGroupStream: number | undefined;
+  /** While running: when `markSent` charged it, so a call that made no request can be refunded. */
+  readonly chargedAt?: number;
 }
 
 export type BucketId = 'global' | `chat:${number}`;
@@ -179,14 +179,6 @@ function copySpec(spec: JobSpec): JobSpec {
     : { key, chatId, countsTowardChat, priority };
 }
 
-/** Earliest time ≥ now at which one more call fits in a rolling window. */
-function windowFreeAt(sends: readonly number[], limit: number, windowMs: number, now: number) {
-  const live = sends.filter((t) => t > now - windowMs);
-  if (live.length < limit) return now;
-  // The oldest (live.length - limit + 1) sends must leave the window first.
-  return (live[live.length - limit] ?? now) + windowMs;
-}
-
 /**
  * When `entry` may start: a time (≤ now means now), or 'blocked' if it waits for an in-flight call
  * (same key or same chat running, or the in-flight cap) — that wakes up on completion, not a timer.
@@ -210,45 +202,6 @@ export function readyAt(state: SchedulerState, entry: Entry, now: number): numbe
   const last = state.lastChatSend[String(chatId)];
   if (last !== undefined) at = Math.max(at, last + limits.chatIntervalMs);
   return chatId < 0 ? Math.max(at, groupReadyAt(state, entry, now)) : at;
-}
-
-/** Priorities whose waiting calls in the same group come first, and so count as already due. */
-const yieldsTo: Readonly<Record<Priority, readonly Priority[]>> = {
-  prompt: [],
-  final: ['prompt'],
-  interactive: ['prompt', 'final'],
-  stream: ['prompt', 'interactive', 'final'],
-};
-
-/** Least time between two streaming edits in one group: the stream share, spread evenly. */
-export const groupStreamSpacing = (limits: Readonly<OutboxLimits>): number =>
-  limits.groupWindowMs / Math.max(1, limits.groupPerMinute - limits.groupStreamHeadroom);
-
-/**
- * When the group's rolling window has room for `entry`: what is left after the calls already in
- * it, the calls of higher priority queued for the group, and the entry's own reserve.
- */
-function groupReadyAt(state: SchedulerState, entry: Entry, now: number): number {
-  const { limits } = state;
-  const group = String(entry.chatId);
-  const yields = yieldsTo[entry.priority];
-  const due = state.waiting.filter(
-    (e) =>
-      e !== entry && e.chatId === entry.chatId && e.countsTowardChat && yields.includes(e.priority),
-  ).length;
-  const reserve =
-    entry.priority === 'stream'
-      ? limits.groupStreamHeadroom
-      : entry.priority === 'interactive'
-        ? limits.groupInteractiveReserve
-        : 0;
-  const cap = limits.groupPerMinute - reserve - due;
-  // No room until the calls due first have gone: their sends wake the pump again.
-  if (cap <= 0) return Infinity;
-  const at = windowFreeAt(state.groupSends[group] ?? [], cap, limits.groupWindowMs, now);
-  if (entry.priority !== 'stream') return at;
-  const lastStream = state.lastGroupStream[group];
-  return lastStream === undefined ? at : Math.max(at, lastStream + groupStreamSpacing(limits));
 }
 
 export type NextReady =
@@ -301,11 +254,6 @@ export function markSent(state: SchedulerState, id: number, now: number): Schedu
   }
   const { chatId } = entry;
   const chat = String(chatId);
-  const charge: Charge = {
-    at: now,
-    previousChatSend: state.lastChatSend[chat],
-    previousGroupStream: state.lastGroupStream[chat],
-  };
   if (chatId !== undefined && entry.countsTowardChat) {
     lastChatSend[chat] = now;
     if (chatId < 0) groupSends[chat] = [...(groupSends[chat] ?? []), now];
@@ -318,7 +266,7 @@ export function markSent(state: SchedulerState, id: number, now: number): Schedu
   return {
     ...state,
     waiting: state.waiting.filter((e) => e !== entry),
-    running: [...state.running, { ...entry, charge }],
+    running: [...state.running, { ...entry, chargedAt: now }],
     lastChatSend,
     groupSends,
     lastGroupStream,
@@ -329,34 +277,33 @@ export function markSent(state: SchedulerState, id: number, now: number): Schedu
 
 /**
  * A running call turned out to make no request (an edit whose text was already shown): gives back
- * what `markSent` charged, so the budgets count only what Telegram saw. Idempotent.
+ * what `markSent` charged, so the budgets count only what Telegram saw. Idempotent. The chat's
+ * interval and the group's pacing simply lapse: this call could only start once the previous
+ * one's had passed.
  */
 export function refund(state: SchedulerState, id: number): SchedulerState {
   const entry = state.running.find((e) => e.id === id);
-  const charge = entry?.charge;
-  if (!entry || !charge) return state;
-  const { charge: _spent, ...uncharged } = entry;
+  const at = entry?.chargedAt;
+  if (!entry || at === undefined) return state;
+  const { chargedAt: _refunded, ...uncharged } = entry;
   const next = {
     ...state,
     running: state.running.map((e) => (e === entry ? uncharged : e)),
-    globalSends: withoutOne(state.globalSends, charge.at),
+    globalSends: withoutOne(state.globalSends, at),
   };
   const { chatId } = entry;
   if (chatId === undefined || !entry.countsTowardChat) return next;
   const chat = String(chatId);
-  const restore = (times: Readonly<Record<string, number>>, previous: number | undefined) => {
-    if (times[chat] !== charge.at) return times;
-    const { [chat]: _current, ...rest } = times;
-    return previous === undefined ? rest : { ...rest, [chat]: previous };
+  const lapse = (times: Readonly<Record<string, number>>) => {
+    const { [chat]: last, ...rest } = times;
+    return last === at ? rest : times;
   };
-  const groupSends = { ...state.groupSends };
   const sends = state.groupSends[chat];
-  if (sends) groupSends[chat] = withoutOne(sends, charge.at);
   return {
     ...next,
-    lastChatSend: restore(state.lastChatSend, charge.previousChatSend),
-    lastGroupStream: restore(state.lastGroupStream, charge.previousGroupStream),
-    groupSends,
+    lastChatSend: lapse(state.lastChatSend),
+    lastGroupStream: lapse(state.lastGroupStream),
+    groupSends: sends ? { ...state.groupSends, [chat]: withoutOne(sends, at) } : state.groupSends,
   };
 }
 
@@ -400,7 +347,7 @@ export function requeue(
   const entry = state.running.find((e) => e.id === id);
   if (!entry) return { state, absorbedWins: false };
   const running = state.running.filter((e) => e !== entry);
-  const { charge: _spent, ...uncharged } = entry;
+  const { chargedAt: _charged, ...uncharged } = entry;
   let back: Entry = {
     ...uncharged,
     notBefore: retry.notBefore ?? entry.notBefore,
@@ -428,19 +375,4 @@ export function requeue(
 /** Removes every waiting entry (stop): the shell rejects their callers. */
 export function drainWaiting(state: SchedulerState): { state: SchedulerState; drained: Entry[] } {
   return { state: { ...state, waiting: [] }, drained: [...state.waiting] };
-}
-
-export interface BackoffConfig {
-  minMs: number;
-  maxMs: number;
-  /** Up to this fraction is added at random, so clients recovering together spread out. */
-  jitter: number;
-}
-
-export const defaultBackoff: Readonly<BackoffConfig> = { minMs: 1000, maxMs: 30_000, jitter: 0.2 };
-
-/** Delay before retry number `attempt` (1-based): min·2^(attempt−1), jittered, capped at max. */
-export function backoffDelay(attempt: number, config: BackoffConfig, random01: number): number {
-  const base = config.minMs * 2 ** Math.max(0, attempt - 1);
-  return Math.round(Math.min(config.maxMs, base * (1 + config.jitter * random01)));
 }
