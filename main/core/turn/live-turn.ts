@@ -42,11 +42,20 @@ export class LiveTurn {
   /** What the live message shows now, so an unchanged render costs no Telegram call. */
   private shown: string | undefined;
   private finished = false;
+  /**
+   * A turn picked up after a restart: its message still shows what the previous run put there, and
+   * an empty model must not edit it back to "working…". Live edits wait for the first catch-up
+   * from storage, and never show a resumed turn of which nothing is known yet.
+   */
+  private readonly resumed: boolean;
+  private caughtUp: boolean;
   private readonly typingTimer: NodeJS.Timeout;
   private readonly now: () => number;
 
   constructor(private readonly deps: LiveTurnDeps) {
     this.now = deps.now ?? Date.now;
+    this.resumed = deps.existingMessageId !== undefined;
+    this.caughtUp = !this.resumed;
     this.model = new TurnModel(deps.sessionId, deps.startedAt);
     this.model.userMessageId = deps.userMessageId;
     this.shown = renderLive(this.model, deps.renderOptions());
@@ -113,6 +122,7 @@ export class LiveTurn {
       );
       fresh.status = this.model.status.type === 'idle' ? { type: 'busy' } : this.model.status;
       this.model = fresh;
+      this.caughtUp = true;
       this.requestEdit();
     } catch (error) {
       this.deps.log.warn(
@@ -148,7 +158,7 @@ export class LiveTurn {
   }
 
   private requestEdit(): void {
-    if (this.editQueued || this.finished) return;
+    if (this.editQueued || this.finished || !this.caughtUp) return;
     this.editQueued = true;
     void this.messageId.then((id) => {
       if (id === undefined || this.finished) return;
@@ -160,6 +170,7 @@ export class LiveTurn {
           () => {
             // Rendered at send time: everything that arrived while waiting is in this one edit.
             this.editQueued = false;
+            if (this.resumed && this.isBlank()) return undefined;
             const html = renderLive(this.model, this.deps.renderOptions());
             if (html === this.shown) return undefined;
             this.shown = html;
@@ -172,6 +183,11 @@ export class LiveTurn {
           this.deps.log.warn(`Live edit failed: ${(error as Error).message}`);
         });
     });
+  }
+
+  /** Nothing of the turn known yet: no answer text, no tool activity. */
+  private isBlank(): boolean {
+    return !this.model.answer && this.model.toolCalls.length === 0;
   }
 
   private editKey(messageId: number): string {
