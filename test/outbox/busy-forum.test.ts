@@ -33,7 +33,8 @@ function topicTurn(outbox: Outbox, api: FakeTelegram, clock: FakeClock, messageI
       await outbox.enqueue(api.edit(GROUP, messageId, `m${messageId} v${++version}`));
   };
   const placeholder = outbox.enqueue(api.send(GROUP, `m${messageId} ⏳`));
-  const streamed = placeholder.then(stream);
+  // Settles when streaming stops; a stopped outbox ends it too.
+  const streamed = placeholder.then(stream).catch(() => undefined);
   return {
     streamed,
     async finish(): Promise<{ endedAt: number; final: Call; notice: Call }> {
@@ -93,5 +94,26 @@ describe('a busy forum', () => {
     // B kept streaming all along: its text never froze for most of a minute.
     expect(longestEditGap(api.calls, 2, doneB.endedAt)).toBeLessThanOrEqual(10_000);
     await clock.settle(Promise.all([a.streamed, b.streamed]));
+  });
+
+  it('keeps the chat free for a turn that is ending: its notice goes within 2 s whenever the end falls', async () => {
+    // OpenCode says a text part ended ~50 ms after the model's last word, and that the turn is over
+    // a few hundred ms later; the final is read back from storage before it is sent.
+    const worst: number[] = [];
+    for (let offset = 0; offset < 4000; offset += 125) {
+      const { clock, api, outbox } = setup();
+      const a = topicTurn(outbox, api, clock, 1);
+      topicTurn(outbox, api, clock, 2);
+      await clock.advance(20_000 + offset);
+      const endedAt = clock.now();
+      outbox.holdStream(GROUP, 1500);
+      await clock.advance(600);
+      const end = a.finish();
+      await clock.settle(end);
+      const { notice } = await end;
+      worst.push(notice.at - endedAt);
+      outbox.stop();
+    }
+    expect(Math.max(...worst)).toBeLessThanOrEqual(2000);
   });
 });

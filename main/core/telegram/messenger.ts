@@ -129,6 +129,11 @@ export class Messenger {
     });
   }
 
+  /** Keeps live edits out of the chat for `ms`: a final answer is about to go there. */
+  holdLiveEdits(place: Place, ms: number): void {
+    this.outbox.holdStream(place.chatId, ms);
+  }
+
   /** "typing…" for the next 5 s; not charged to the chat's message budget. */
   typing(place: Place): Promise<void> {
     return this.outbox

@@ -32,6 +32,12 @@ export interface LiveTurnDeps {
 }
 
 const TYPING_EVERY_MS = 4_500;
+/**
+ * How long live edits to the chat wait once a text part of the answer has ended: OpenCode says
+ * the turn is over a few hundred ms later, and its final text and notice then find the chat free
+ * instead of waiting behind an edit that the final text replaces anyway.
+ */
+const HOLD_EDITS_AT_TEXT_END_MS = 1_500;
 const FINAL_MESSAGES_TO_READ = 50;
 
 export class LiveTurn {
@@ -154,6 +160,8 @@ export class LiveTurn {
   apply(event: OpencodeEvent): void {
     if (this.finished) return;
     this.sawEvent = true;
+    if (isTextEnd(event))
+      this.deps.messenger.holdLiveEdits(this.deps.place, HOLD_EDITS_AT_TEXT_END_MS);
     if (this.model.apply(event)) this.requestEdit();
   }
 
@@ -272,4 +280,11 @@ export class LiveTurn {
     }
     return this.model;
   }
+}
+
+/** A text part of the answer is complete: the step may be the turn's last. */
+function isTextEnd(event: OpencodeEvent): boolean {
+  if (event.type !== 'message.part.updated') return false;
+  const { part } = event.properties;
+  return part.type === 'text' && !part.synthetic && part.time?.end !== undefined;
 }

@@ -11,6 +11,7 @@ import {
   drainWaiting,
   enqueue as enqueueEntry,
   globalBucket,
+  holdStream,
   nextReady,
   pauseBucket,
   refund,
@@ -90,6 +91,11 @@ export interface OutboxStats {
 
 export interface Outbox {
   enqueue<T>(job: OutboxJob<T>): Promise<T>;
+  /**
+   * Holds streaming edits to the chat for `ms` (prompts, replies and finals still go): a turn
+   * there is ending, and its final text and notice should find the chat free.
+   */
+  holdStream(chatId: number, ms: number): void;
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void>;
   /** Rejects waiting jobs with OutboxStoppedError and clears timers; in-flight calls still settle. */
@@ -275,6 +281,11 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
         }
         schedulePump();
       });
+    },
+
+    holdStream(chatId, ms) {
+      state = holdStream(state, chatId, clock.now() + ms);
+      schedulePump();
     },
 
     idle() {

@@ -113,6 +113,8 @@ export interface SchedulerState {
   readonly globalSends: readonly number[];
   /** bucket → time until which it is paused by a 429. */
   readonly pausedUntil: Readonly<Record<string, number>>;
+  /** chat id → time until which its streaming edits wait: a final answer is about to go there. */
+  readonly streamHeldUntil: Readonly<Record<string, number>>;
 }
 
 export function createState(limits: Partial<OutboxLimits> = {}): SchedulerState {
@@ -126,6 +128,7 @@ export function createState(limits: Partial<OutboxLimits> = {}): SchedulerState 
     lastGroupStream: {},
     globalSends: [],
     pausedUntil: {},
+    streamHeldUntil: {},
   };
 }
 
@@ -199,6 +202,7 @@ export function readyAt(state: SchedulerState, entry: Entry, now: number): numbe
   // A paused chat gets nothing, not even typing actions: Telegram asked us to back off there.
   at = Math.max(at, state.pausedUntil[chatBucket(chatId)] ?? 0);
   if (!entry.countsTowardChat) return at;
+  if (entry.priority === 'stream') at = Math.max(at, state.streamHeldUntil[String(chatId)] ?? 0);
   const last = state.lastChatSend[String(chatId)];
   if (last !== undefined) at = Math.max(at, last + limits.chatIntervalMs);
   return chatId < 0 ? Math.max(at, groupReadyAt(state, entry, now)) : at;
@@ -263,6 +267,10 @@ export function markSent(state: SchedulerState, id: number, now: number): Schedu
   for (const [bucket, until] of Object.entries(state.pausedUntil)) {
     if (until > now) pausedUntil[bucket] = until;
   }
+  const streamHeldUntil: Record<string, number> = {};
+  for (const [held, until] of Object.entries(state.streamHeldUntil)) {
+    if (until > now) streamHeldUntil[held] = until;
+  }
   return {
     ...state,
     waiting: state.waiting.filter((e) => e !== entry),
@@ -272,6 +280,7 @@ export function markSent(state: SchedulerState, id: number, now: number): Schedu
     lastGroupStream,
     globalSends,
     pausedUntil,
+    streamHeldUntil,
   };
 }
 
@@ -322,6 +331,17 @@ export function pauseBucket(state: SchedulerState, bucket: BucketId, untilMs: nu
   const current = state.pausedUntil[bucket] ?? 0;
   if (current >= untilMs) return state;
   return { ...state, pausedUntil: { ...state.pausedUntil, [bucket]: untilMs } };
+}
+
+/**
+ * Keeps the chat free of streaming edits until `untilMs` (never shortens a hold): a turn there has
+ * written its last text, and its final answer and notice should not wait behind an edit that the
+ * final text replaces anyway.
+ */
+export function holdStream(state: SchedulerState, chatId: number, untilMs: number) {
+  const chat = String(chatId);
+  if ((state.streamHeldUntil[chat] ?? 0) >= untilMs) return state;
+  return { ...state, streamHeldUntil: { ...state.streamHeldUntil, [chat]: untilMs } };
 }
 
 export interface RequeueResult {
