@@ -176,7 +176,6 @@ describe('a busy forum', () => {
       const reply = inTopic(threadId).find((m) => m.text === expectedReply(ask))!;
       const answeredAt = reply.history.find((v) => v.text === expectedReply(ask))!.at;
       const noticedAt = notices(threadId)[0]!.history[0]!.at;
-      console.log('DEBUG', threadId, { answeredAt: answeredAt - streamedUntil, noticedAt: noticedAt - streamedUntil }, messageCalls.filter((c) => Math.abs(c.at - streamedUntil) < 4000).map((c) => [c.method, c.params['message_thread_id'] ?? c.params['message_id'], c.at - streamedUntil]));
       // The streaming edits did go on: the text grew while the model wrote, not just at the end.
       expect(reply.editCount, `topic ${threadId}`).toBeGreaterThan(3);
       const inLastMinute = messageCalls.filter(
