@@ -30,13 +30,13 @@ export class Messenger {
   ) {}
 
   send(place: Place, html: string, options: SendOptions): Promise<Message.TextMessage> {
-    return this.outbox.enqueue({
-      key: `send:${++uniqueJobId}`,
-      chatId: place.chatId,
-      countsTowardChat: true,
-      priority: options.priority,
-      run: () =>
-        this.withPlainFallback(html, (text, parseMode) =>
+    return this.withPlainFallback(html, (text, parseMode) =>
+      this.outbox.enqueue({
+        key: `send:${++uniqueJobId}`,
+        chatId: place.chatId,
+        countsTowardChat: true,
+        priority: options.priority,
+        run: () =>
           this.api.sendMessage(place.chatId, text, {
             ...(parseMode ? { parse_mode: parseMode } : {}),
             ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
@@ -52,8 +52,8 @@ export class Messenger {
             ...(options.silent ? { disable_notification: true } : {}),
             link_preview_options: { is_disabled: true },
           }),
-        ),
-    });
+      }),
+    );
   }
 
   /**
@@ -68,28 +68,40 @@ export class Messenger {
     render: () => string | undefined,
     options: { priority: Priority; keyboard?: InlineKeyboardMarkup | undefined },
   ): Promise<void> {
-    return this.outbox.enqueue({
-      key,
-      chatId: place.chatId,
-      countsTowardChat: true,
-      priority: options.priority,
-      run: async (call) => {
-        const html = render();
-        // Nothing new to show: no request, and no slot of the chat's budget spent on it.
-        if (html === undefined) return call.notSent();
-        try {
-          await this.withPlainFallback(html, (text, parseMode) =>
-            this.api.editMessageText(place.chatId, messageId, text, {
-              ...(parseMode ? { parse_mode: parseMode } : {}),
-              ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
-              link_preview_options: { is_disabled: true },
-            }),
-          );
-        } catch (error) {
-          if (isNotModified(error)) return;
-          throw error;
-        }
-      },
+    // The HTML Telegram refused, for the plain-text retry (a call of its own, paced like any other).
+    let refused: string | undefined;
+    const attempt = (plain: boolean) =>
+      this.outbox.enqueue({
+        key,
+        chatId: place.chatId,
+        countsTowardChat: true,
+        priority: options.priority,
+        run: async (call) => {
+          const html = render() ?? (plain ? refused : undefined);
+          // Nothing new to show: no request, and no slot of the chat's budget spent on it.
+          if (html === undefined) return call.notSent();
+          try {
+            await this.api.editMessageText(
+              place.chatId,
+              messageId,
+              plain ? htmlToPlainText(html) : html,
+              {
+                ...(plain ? {} : { parse_mode: 'HTML' as const }),
+                ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
+                link_preview_options: { is_disabled: true },
+              },
+            );
+          } catch (error) {
+            if (isNotModified(error)) return;
+            if (!plain && isEntityError(error)) refused = html;
+            throw error;
+          }
+        },
+      });
+    return attempt(false).catch((error: unknown) => {
+      if (!isEntityError(error) || refused === undefined) throw error;
+      this.warnRefusedHtml(error);
+      return attempt(true);
     });
   }
 
@@ -153,6 +165,10 @@ export class Messenger {
       );
   }
 
+  /**
+   * `call` goes through the outbox; if Telegram rejects the HTML, the plain-text retry is another
+   * outbox call, so it keeps the chat's interval instead of following at once.
+   */
   private async withPlainFallback<T>(
     html: string,
     call: (text: string, parseMode: 'HTML' | undefined) => Promise<T>,
@@ -161,11 +177,15 @@ export class Messenger {
       return await call(html, 'HTML');
     } catch (error) {
       if (!isEntityError(error)) throw error;
-      this.log.warn(
-        `Telegram rejected our HTML (${(error as GrammyError).description}); sending plain text.`,
-      );
+      this.warnRefusedHtml(error);
       return call(htmlToPlainText(html), undefined);
     }
+  }
+
+  private warnRefusedHtml(error: unknown): void {
+    this.log.warn(
+      `Telegram rejected our HTML (${(error as GrammyError).description}); sending plain text.`,
+    );
   }
 }
 
