@@ -51,10 +51,15 @@ export class LiveTurn {
   /**
    * A turn picked up after a restart: its message still shows what the previous run put there, and
    * an empty model must not edit it back to "working…". Live edits wait for the first catch-up
-   * from storage, and never show a resumed turn of which nothing is known yet.
+   * from storage, and never show a resumed turn of which nothing is known yet, or a text part of
+   * which only the end is known (OpenCode stores a part's text when the part ends, so a part
+   * under way at the restart reads back empty and its later deltas are a fragment).
    */
   private readonly resumed: boolean;
   private caughtUp: boolean;
+  /** Text parts seen (from storage or their start event), and those still missing their start. */
+  private readonly seenParts = new Set<string>();
+  private readonly partialParts = new Set<string>();
   private readonly typingTimer: NodeJS.Timeout;
   private readonly now: () => number;
 
@@ -128,6 +133,17 @@ export class LiveTurn {
       );
       fresh.status = this.model.status.type === 'idle' ? { type: 'busy' } : this.model.status;
       this.model = fresh;
+      const own = this.model.userMessageId;
+      const ours = messages.filter(
+        ({ info }) =>
+          info.role === 'assistant' &&
+          (own ? info.parentID === own : info.time.created >= this.deps.startedAt),
+      );
+      for (const part of ours.flatMap((m) => m.parts)) {
+        if (part.type !== 'text') continue;
+        this.seenParts.add(part.id);
+        if (part.time?.end === undefined) this.partialParts.add(part.id);
+      }
       this.caughtUp = true;
       this.requestEdit();
     } catch (error) {
@@ -193,9 +209,23 @@ export class LiveTurn {
     });
   }
 
-  /** Nothing of the turn known yet: no answer text, no tool activity. */
+  /** Nothing of the turn known yet, or a text part known only from the middle on. */
   private isBlank(): boolean {
-    return !this.model.answer && this.model.toolCalls.length === 0;
+    return this.partialParts.size > 0 || (!this.model.answer && this.model.toolCalls.length === 0);
+  }
+
+  private trackPartial(event: OpencodeEvent): void {
+    if (event.type === 'message.part.delta') {
+      const { partID } = event.properties;
+      // Deltas of a part whose start this run never saw: it began before the restart.
+      if (!this.seenParts.has(partID)) this.partialParts.add(partID);
+      this.seenParts.add(partID);
+    } else if (event.type === 'message.part.updated' && event.properties.part.type === 'text') {
+      const { part } = event.properties;
+      this.seenParts.add(part.id);
+      // The part's full text, now that it has ended.
+      if (part.time?.end !== undefined) this.partialParts.delete(part.id);
+    }
   }
 
   private editKey(messageId: number): string {
