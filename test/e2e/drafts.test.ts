@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
-import { OWNER, botMessages, sessionOf, useBench, useBridges } from './bench';
+import { OWNER, botMessages, sessionOf, tempDir, useBench, useBridges } from './bench';
 
 const bench = useBench();
 const bridges = useBridges(bench);
@@ -142,6 +142,34 @@ describe('a private chat streams drafts', { timeout: TEST_MS }, () => {
     await telegram.waitFor(() => since(first)().some((m) => m.plainText === 'second answer'), {
       timeoutMs: 60_000,
     });
+  });
+
+  it('a bridge killed mid-draft is restarted, goes on under the same draft and loses nothing', async () => {
+    const { telegram, model } = bench;
+    const stateDir = await tempDir('bridge-state-');
+    const first = await bridges.run({ stateDir });
+    const from = lastId();
+    const text = prompts.stream(1500, { tps: 50 });
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text });
+    const draft = await telegram.waitFor(
+      () => telegram.drafts(OWNER.id).find((d) => /alpha/.test(d.text)),
+      { timeoutMs: 60_000 },
+    );
+    await first.kill9();
+    bridges.forget(first);
+    const second = await bridges.run({ stateDir });
+    await second.waitForLine(/Picking up the turn in session/);
+    const notice = await noticeAfter(from);
+    expect(notice.text).toMatch(/^✅ Done/u);
+    const answers = since(from)().filter((m) => m.messageId < notice.messageId);
+    expect(answers).toHaveLength(1);
+    expect(squash(answers[0]!.plainText)).toBe(squash(expectedReply(text)));
+    // The same draft went on after the restart, and never fell back to less than it showed.
+    const same = telegram.draftHistory(OWNER.id).filter((d) => d.draftId === draft.draftId);
+    const after = same.flatMap((d) => d.history).filter((h) => h.at > draft.updatedAt && h.shown);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((h) => h.text.length >= draft.text.length)).toBe(true);
+    expect(model.chatRequests().filter((r) => r.userText === text)).toHaveLength(1);
   });
 
   it('an old Bot API server without drafts or rich messages gets the HTML edit path', async () => {
