@@ -36,6 +36,15 @@ export class DraftTurn implements Turn {
   private finished = false;
   private sawEvent = false;
   private timer: NodeJS.Timeout | undefined;
+  /**
+   * A draft picked up after a restart still shows what the previous run streamed: nothing is
+   * drafted before the catch-up from storage, nor while a text part is known only from its middle
+   * (OpenCode stores a part's text when it ends), so the draft never shrinks.
+   */
+  private readonly resumed: boolean;
+  private caughtUp: boolean;
+  private readonly seenParts = new Set<string>();
+  private readonly partialParts = new Set<string>();
   private readonly now: () => number;
   private readonly opened: Promise<void>;
 
@@ -44,6 +53,8 @@ export class DraftTurn implements Turn {
     this.model = new TurnModel(deps.sessionId, deps.startedAt);
     this.model.userMessageId = deps.userMessageId;
     this.draftId = deps.draftId ?? randomInt(1, 2 ** 31 - 1);
+    this.resumed = deps.draftId !== undefined;
+    this.caughtUp = !this.resumed;
     // The previous turn's answer and notice go first: they would clear this draft.
     this.opened = (deps.after ?? Promise.resolve())
       .catch(() => undefined)
@@ -81,6 +92,7 @@ export class DraftTurn implements Turn {
   apply(event: OpencodeEvent): void {
     if (this.finished) return;
     this.sawEvent = true;
+    if (this.resumed) this.trackPartial(event);
     if (this.fallback) this.fallback.apply(event);
     else if (this.model.apply(event)) this.changed();
   }
@@ -98,14 +110,41 @@ export class DraftTurn implements Turn {
         this.model.userMessageId,
       );
       fresh.status = this.model.status.type === 'idle' ? { type: 'busy' } : this.model.status;
-      // Text streamed before a restart that OpenCode has not stored yet stays on the draft.
       if (fresh.answer.length >= this.model.answer.length) this.model = fresh;
-      this.changed();
+      for (const { info, parts } of messages) {
+        if (info.role !== 'assistant' || info.time.created < this.deps.startedAt) continue;
+        for (const part of parts) {
+          if (part.type !== 'text') continue;
+          this.seenParts.add(part.id);
+          if (part.time?.end === undefined) this.partialParts.add(part.id);
+        }
+      }
     } catch (error) {
       this.deps.log.warn(
         `Catching up on session ${this.deps.sessionId} failed: ${(error as Error).message}`,
       );
     }
+    this.caughtUp = true;
+    this.changed();
+  }
+
+  private trackPartial(event: OpencodeEvent): void {
+    if (event.type === 'message.part.delta') {
+      // Deltas of a part whose start this run never saw: it began before the restart.
+      if (!this.seenParts.has(event.properties.partID))
+        this.partialParts.add(event.properties.partID);
+      this.seenParts.add(event.properties.partID);
+    } else if (event.type === 'message.part.updated' && event.properties.part.type === 'text') {
+      const { part } = event.properties;
+      this.seenParts.add(part.id);
+      if (part.time?.end !== undefined) this.partialParts.delete(part.id);
+    }
+  }
+
+  /** A resumed turn of which nothing is known yet, or only a fragment of a text part. */
+  private blank(): boolean {
+    if (!this.resumed) return false;
+    return this.partialParts.size > 0 || (!this.model.answer && this.model.toolCalls.length === 0);
   }
 
   markNeverStarted(): void {
@@ -181,7 +220,8 @@ export class DraftTurn implements Turn {
   }
 
   private schedule(): void {
-    if (!this.ready || this.sending || this.finished || this.stopped || this.fallback) return;
+    if (!this.ready || !this.caughtUp || this.sending || this.finished || this.stopped) return;
+    if (this.fallback) return;
     clearTimeout(this.timer);
     const wait = draftDueIn({ lastSentAt: this.lastSentAt, dirty: this.dirty }, this.now());
     this.timer = setTimeout(() => void this.send(), wait);
@@ -203,6 +243,7 @@ export class DraftTurn implements Turn {
         () => {
           // Rendered at send time: whatever arrived while waiting is in this one draft.
           this.dirty = false;
+          if (this.blank()) return undefined;
           rich = streaming.caps.rich(place.chatId);
           return this.render(rich);
         },
