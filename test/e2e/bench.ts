@@ -104,7 +104,7 @@ export async function userTextsOf(bench: Bench, sessionId: string): Promise<stri
     .flatMap((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.text ?? ''));
 }
 
-/** Bot messages in a chat whose text matches, e.g. the turn-finished notice. */
+/** Bot messages in a chat whose text (as the phone shows it) matches, e.g. the notice. */
 export function botMessages(
   telegram: FakeTelegram,
   chatId: number,
@@ -112,7 +112,7 @@ export function botMessages(
 ): MessageView[] {
   return telegram
     .messages(chatId)
-    .filter((m) => m.fromBot && (!pattern || pattern.test(m.text ?? '')));
+    .filter((m) => m.fromBot && (!pattern || pattern.test(m.plainText)));
 }
 
 export async function waitForNotice(
