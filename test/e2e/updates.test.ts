@@ -54,7 +54,7 @@ describe('what a message means', () => {
     const path = '/Users/me/app.ts crashes on start';
     send(path);
     await waitForBot(since, /^✅/u);
-    expect(botSince(since).some((m) => m.text === expectedReply(path))).toBe(true);
+    expect(botSince(since).some((m) => m.plainText === expectedReply(path))).toBe(true);
     expect(botSince(since, OWNER.id, /Unknown command/)).toEqual([]);
 
     const before = mark();
