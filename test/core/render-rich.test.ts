@@ -8,7 +8,7 @@ import { TurnModel } from '../../main/core/turn/turn-model';
 const S = 'ses_1';
 const part = (id: string, type: 'text' | 'reasoning', t: string): OpencodeEvent => ({
   type: 'message.part.updated',
-  properties: { part: { id, sessionID: S, messageID: 'msg_a', type, text: t } as Part },
+  properties: { part: { id, sessionID: S, messageID: 'msg_a', type, text: t } },
 });
 const bash = (command: string): OpencodeEvent => ({
   type: 'message.part.updated',
@@ -21,7 +21,7 @@ const bash = (command: string): OpencodeEvent => ({
       callID: 'c1',
       tool: 'bash',
       state: { status: 'completed', input: { command } },
-    } as Part,
+    },
   },
 });
 const hidden = { showReasoning: false };
