@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InputRichBlock } from 'grammy/types';
-import type { OpencodeEvent, Part } from '../../main/core/opencode/types';
+import type { OpencodeEvent } from '../../main/core/opencode/types';
 import { measureBlocks, RICH_MESSAGE_LIMITS } from '../../main/core/telegram/format';
 import { renderRichDraft, renderRichFinal, STOPPED_NOTE } from '../../main/core/turn/render-rich';
 import { TurnModel } from '../../main/core/turn/turn-model';

@@ -47,8 +47,6 @@ async function turn(text: string, timeoutMs = 60_000): Promise<Turn> {
       ),
   );
   const mine = botMessages(telegram, OWNER.id).slice(before);
-  // The fake records a call once its handler returned, a moment after the message exists.
-  await new Promise((resolve) => setTimeout(resolve, 50));
   return {
     replies: mine.filter((m) => m.messageId < notice.messageId),
     notice,
