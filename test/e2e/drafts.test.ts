@@ -2,7 +2,7 @@
 // API with its draft rate limit): growing drafts with a Stop button, one rich message at the end,
 // Stop that aborts the turn, prompts that do not hide the draft, and the old-server fallback.
 import { describe, expect, it } from 'vitest';
-import type { MessageView } from '../support/fake-telegram';
+import { DRAFT_TTL_MS, type MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
 import { OWNER, botMessages, sessionOf, tempDir, useBench, useBridges } from './bench';
 
@@ -172,6 +172,79 @@ describe('a private chat streams drafts', { timeout: TEST_MS }, () => {
       .filter((h) => h.at > draft.updatedAt && h.shown);
     expect(after.every((h) => h.text.length >= draft.text.length)).toBe(true);
     expect(model.chatRequests().filter((r) => r.userText === text)).toHaveLength(1);
+  });
+
+  it('a draft left waiting on a permission is sent again before it expires', async () => {
+    const { telegram } = bench;
+    await bridges.run();
+    const first = lastId();
+    const command = 'echo waiting-for-you';
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompts.bash(command) });
+    const permission = await telegram.waitFor(
+      () => since(first)().find((m) => m.replyMarkup?.inline_keyboard.length),
+      { timeoutMs: 60_000 },
+    );
+    const askedAt = permission.history[0]!.at;
+    // Past a draft's 30 s life with nothing new from the agent: the tool line is still shown.
+    await new Promise((resolve) => setTimeout(resolve, DRAFT_TTL_MS + 3000));
+    const shown = telegram.drafts(OWNER.id);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]!.text).toContain(`ran ${command}`);
+    expect(shown[0]!.updatedAt).toBeGreaterThan(askedAt + 10_000);
+    const once = permission.replyMarkup!.inline_keyboard.flat().find((b) => b.text === '✅ Once');
+    telegram.userPressesButton({
+      from: OWNER,
+      chatId: OWNER.id,
+      messageId: permission.messageId,
+      data: once && 'callback_data' in once ? (once.callback_data ?? '') : '',
+    });
+    await noticeAfter(permission.messageId);
+  });
+
+  it('a draft answered 429 waits retry_after and goes on as a draft', async () => {
+    const { telegram } = bench;
+    const bridge = await bridges.run();
+    const first = lastId();
+    const callsBefore = telegram.calls().length;
+    telegram.failNext('sendRichMessageDraft', {
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      retry_after: 1,
+    });
+    const text = prompts.stream(1500, { tps: 200 });
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text });
+    const notice = await noticeAfter(first);
+    expect(notice.text).toMatch(/^✅ Done/u);
+    const drafts = telegram
+      .calls()
+      .slice(callsBefore)
+      .filter((c) => c.method === 'sendRichMessageDraft');
+    const refused = drafts.findIndex((c) => c.errorCode === 429);
+    expect(refused).toBeGreaterThanOrEqual(0);
+    const next = drafts[refused + 1]!;
+    expect(next.ok).toBe(true);
+    expect(next.at - drafts[refused]!.at).toBeGreaterThanOrEqual(1000);
+    const answer = since(first)().filter((m) => m.messageId < notice.messageId);
+    expect(answer).toHaveLength(1);
+    expect(squash(answer[0]!.plainText)).toBe(squash(expectedReply(text)));
+    expect(bridge.lines.filter((l) => /HTML path/.test(l))).toEqual([]);
+  });
+
+  it('BRIDGE_RICH=off streams HTML drafts and ends in HTML messages', async () => {
+    const { telegram } = bench;
+    await bridges.run({ env: { BRIDGE_RICH: 'off' } });
+    const first = lastId();
+    const draftsBefore = telegram.draftHistory(OWNER.id).length;
+    const text = prompts.stream(6000, { tps: 400 });
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text });
+    const notice = await noticeAfter(first);
+    const replies = since(first)().filter((m) => m.messageId < notice.messageId);
+    expect(replies.length).toBeGreaterThanOrEqual(2);
+    expect(replies.every((m) => m.rich === undefined && m.html !== undefined)).toBe(true);
+    expect(squash(replies.map((m) => m.text ?? '').join(' '))).toBe(squash(expectedReply(text)));
+    const drafts = telegram.draftHistory(OWNER.id).slice(draftsBefore);
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.history.every((h) => h.method === 'sendMessageDraft')).toBe(true);
   });
 
   it('an old Bot API server without drafts or rich messages gets the HTML edit path', async () => {

@@ -250,7 +250,8 @@ export class DraftTurn implements Turn {
         { canStop: true },
       );
     } catch (error) {
-      this.draftFailed(error, rich);
+      // A bridge that is stopping (the outbox refuses calls) starts nothing new.
+      if (!this.finished) this.draftFailed(error, rich);
     } finally {
       this.sending = false;
     }
