@@ -83,6 +83,16 @@ async function waitForBot(
   return bench.telegram.waitFor(() => botSince(since, pattern)[0], { timeoutMs });
 }
 
+/** The model is streaming: its first words show, in the draft (or the live message). */
+async function untilStreaming(since: number): Promise<void> {
+  await bench.telegram.waitFor(
+    () =>
+      botSince(since, /tick \d/u)[0] ??
+      bench.telegram.drafts(OWNER.id).find((d) => /tick \d/u.test(d.text)),
+    { timeoutMs: 60_000 },
+  );
+}
+
 /** The turn-finished notice (done, failed or stopped) after the mark. */
 async function waitForTurnEnd(since: number, timeoutMs = 60_000): Promise<MessageView> {
   return waitForBot(since, /^(✅|⚠️|⏹)/u, timeoutMs);
@@ -379,13 +389,7 @@ describe('/abort and /status', () => {
     await bridges.run();
     let since = mark();
     send(prompts.slow({ secs: 30 }));
-    // The model is streaming: the draft (or the live message) shows its first words.
-    await bench.telegram.waitFor(
-      () =>
-        botSince(since, /tick \d/u)[0] ??
-        bench.telegram.drafts(OWNER.id).find((d) => /tick \d/u.test(d.text)),
-      { timeoutMs: 60_000 },
-    );
+    await untilStreaming(since);
     send('/stop');
     const notice = await waitForBot(since, /^(✅|⚠️|⏹ Stopped)/u, 20_000);
     expect(notice.text).toMatch(/^⏹ Stopped after \d+ s\.$/u);
@@ -444,7 +448,7 @@ describe('/abort and /status', () => {
     // While a turn runs, the state says so.
     since = mark();
     send(prompts.slow({ secs: 30 }));
-    await waitForBot(since, /tick \d/u);
+    await untilStreaming(since);
     const statusMark = mark();
     send('/status');
     expect((await waitForBot(statusMark, /Project/)).text).toContain('⚙️ State: working');
