@@ -64,6 +64,8 @@ export class TurnRegistry {
   private readonly queued = new Map<string, number[]>();
 
   private readonly streaming: Streaming | undefined;
+  /** Turns of new prompts, watched until OpenCode starts on them. */
+  private readonly watched = new WeakSet<Turn>();
 
   constructor(private readonly deps: TurnRegistryDeps) {
     if (!deps.streaming) return;
@@ -134,6 +136,7 @@ export class TurnRegistry {
    * attachment it cannot read) produces no event at all. Such a turn must not say "working" forever.
    */
   private watchStart(turn: Turn): void {
+    this.watched.add(turn);
     const timer = setTimeout(() => {
       if (this.turns.get(turn.sessionId) !== turn || turn.started) return;
       void this.deps.client.sessionStatus().then(
@@ -214,6 +217,9 @@ export class TurnRegistry {
     for (const sessionId of Object.keys(this.deps.store.current.turns))
       this.resumePersisted(sessionId);
     for (const turn of [...this.turns.values()]) {
+      // A prompt sent while the status was being read may be missing from it: a turn OpenCode
+      // has said nothing about yet is left to the start watch.
+      if (!busySessions.has(turn.sessionId) && !turn.started && this.watched.has(turn)) continue;
       if (!busySessions.has(turn.sessionId)) {
         this.queued.delete(turn.sessionId);
         void this.finish(turn);
