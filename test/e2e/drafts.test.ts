@@ -3,7 +3,7 @@
 // Stop that aborts the turn, prompts that do not hide the draft, and the old-server fallback.
 import { describe, expect, it } from 'vitest';
 import { DRAFT_TTL_MS, type MessageView } from '../support/fake-telegram';
-import { expectedReply, prompts } from '../support/model-server';
+import { REASONED_REPLY, expectedReply, prompts } from '../support/model-server';
 import { OWNER, botMessages, sessionOf, tempDir, useBench, useBridges } from './bench';
 
 const bench = useBench();
@@ -172,6 +172,32 @@ describe('a private chat streams drafts', { timeout: TEST_MS }, () => {
       .filter((h) => h.at > draft.updatedAt && h.shown);
     expect(after.every((h) => h.text.length >= draft.text.length)).toBe(true);
     expect(model.chatRequests().filter((r) => r.userText === text)).toHaveLength(1);
+  });
+
+  it('with /reasoning on, the reasoning streams in a thinking block of the draft', async () => {
+    const { telegram } = bench;
+    await bridges.run();
+    let first = lastId();
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: '/reasoning on' });
+    await telegram.waitFor(() =>
+      since(first)().some((m) => /Reasoning is shown/.test(m.plainText)),
+    );
+    first = lastId();
+    const draftsBefore = telegram.draftHistory(OWNER.id).length;
+    const thought = 'Weighing option A against option B';
+    telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompts.reason(thought) });
+    const notice = await noticeAfter(first);
+    const updates = telegram
+      .draftHistory(OWNER.id)
+      .slice(draftsBefore)
+      .flatMap((d) => d.history);
+    expect(
+      updates.some((h) => h.rich?.some((b) => b.type === 'thinking' && h.text.includes(thought))),
+    ).toBe(true);
+    const answer = since(first)().find((m) => m.messageId < notice.messageId && m.rich);
+    expect(answer?.plainText).toContain(REASONED_REPLY);
+    // The kept answer folds the reasoning away; a thinking block exists in drafts only.
+    expect(answer?.rich?.blocks.some((b) => b.type === 'details')).toBe(true);
   });
 
   it('a draft left waiting on a permission is sent again before it expires', async () => {
