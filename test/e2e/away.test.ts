@@ -231,7 +231,7 @@ describe('desk sessions reach the phone', { timeout: TEST_MS }, () => {
     await bench.telegram.waitFor(
       () =>
         inTopic().find((m) =>
-          (m.text ?? '').endsWith(expectedReply(prompts.bash('echo in-the-topic'))),
+          m.plainText.endsWith(expectedReply(prompts.bash('echo in-the-topic'))),
         ),
       { timeoutMs: 60_000 },
     );
