@@ -27,6 +27,8 @@ export interface PathResult {
 }
 
 const MESSAGE_METHODS = ['sendMessage', 'sendRichMessage', 'editMessageText'];
+const resultId = (c: { result: unknown }): number | undefined =>
+  (c.result as { message_id?: number } | undefined)?.message_id;
 const squash = (s: string): string => s.replace(/\s+/g, '');
 
 /** Every moment the phone showed some of the answer: draft updates and message versions. */
@@ -57,10 +59,12 @@ export async function runPath(
     const since = Date.now();
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompt });
     const durationMs = ((config.chars / 4) * 1000) / config.tps;
-    await telegram.waitFor(
-      () => telegram.messages(OWNER.id).some((m) => m.messageId > first && isNotice(m)),
+    const notice = await telegram.waitFor(
+      () => telegram.messages(OWNER.id).find((m) => m.messageId > first && isNotice(m)),
       { timeoutMs: durationMs + 120_000 },
     );
+    // The fake records a call once its handler returned, a moment after the message shows.
+    await telegram.waitFor(() => telegram.calls().some((c) => resultId(c) === notice.messageId));
     const emitted =
       model.requests.slice(requestsBefore).find((r) => r.kind === 'stream' && r.emitted?.length)
         ?.emitted ?? [];
