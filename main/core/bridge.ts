@@ -28,14 +28,11 @@ import { voiceFeature, type UserTextHandler } from './features/voice';
 import { ButtonRegistry } from './interaction/buttons';
 import type { LogHub, Logger } from './log';
 import { createLogHub } from './log';
-import { OpencodeClient, type FetchLike } from './opencode/client';
-import { missingField } from './opencode/event-shape';
-import { EventStream } from './opencode/event-stream';
-import { ServerCheck } from './opencode/server-check';
+import type { EventBatch, EventFeed, OpencodeAdapter } from './opencode/adapter';
+import { createOpencodeAdapter } from './opencode/adapter';
+import type { FetchLike } from './opencode/client';
 import { OpencodeServerProcess } from './opencode/server-process';
 import { redactDeep } from './redact';
-import type { GlobalEvent } from './opencode/types';
-import { sessionIdOf } from './opencode/types';
 import { StateStore } from './state-store';
 import type { BridgeStatus, FollowedSession, LogEntry } from './status';
 import { initialStatus } from './status';
@@ -84,7 +81,7 @@ export class Bridge implements BridgeHost {
   private readonly admitted = new Set<number>();
 
   private server: OpencodeServerProcess | undefined;
-  private events: EventStream | undefined;
+  private events: EventFeed | undefined;
   private poller: TelegramPoller | undefined;
   private outbox: Outbox | undefined;
   private context: BridgeContext | undefined;
@@ -155,12 +152,14 @@ export class Bridge implements BridgeHost {
       this.addPassword(password);
       this.log.info('Generated a password for the OpenCode server this bridge launches.');
     }
-    const client = new OpencodeClient({
-      baseUrl,
-      username: s.opencodeUsername,
-      password,
-      fetch: this.fetchImpl,
-    });
+    const client = createOpencodeAdapter(
+      { baseUrl, username: s.opencodeUsername, password, fetch: this.fetchImpl },
+      {
+        fetch: this.fetchImpl,
+        log: this.hub.logger('opencode'),
+        setting: s.opencodeUrl ? 'OPENCODE_URL' : 'OPENCODE_BIN',
+      },
+    );
     this.setStatus({
       running: true,
       opencode: { kind: 'connecting', url: baseUrl },
@@ -217,7 +216,7 @@ export class Bridge implements BridgeHost {
       statusChanged: () => this.refreshSessions(),
       // The reason the event stream is down, while it is (an old error is stale once it is open).
       opencodeProblem: () =>
-        this.current.opencode.kind === 'error' && this.events?.connectionState.kind !== 'open'
+        this.current.opencode.kind === 'error' && this.events?.isOpen() !== true
           ? this.current.opencode.reason
           : undefined,
       beforeSideEffect: (updateId) => this.rememberUpdate(updateId),
@@ -226,17 +225,8 @@ export class Bridge implements BridgeHost {
     this.installFeatures(bot, context);
     this.refreshSessions();
 
-    const serverCheck = new ServerCheck({
-      client,
-      log: this.hub.logger('opencode'),
-      setting: s.opencodeUrl ? 'OPENCODE_URL' : 'OPENCODE_BIN',
-    });
-    this.events = new EventStream({
-      client,
-      fetch: this.fetchImpl,
-      log: this.hub.logger('opencode'),
-      check: (signal) => serverCheck.check(signal),
-      onEvent: (event) => this.onOpencodeEvent(event),
+    this.events = client.events({
+      onEvents: (batch) => this.onOpencodeEvents(batch),
       onOpen: () => void this.onOpencodeConnected(++this.connections),
       onState: (state, error) => {
         if (state.kind === 'backoff' && error) {
@@ -248,7 +238,7 @@ export class Bridge implements BridgeHost {
     void this.connectTelegram(bot, tgLog);
   }
 
-  private async launchOpencode(client: OpencodeClient, password: string): Promise<void> {
+  private async launchOpencode(client: OpencodeAdapter, password: string): Promise<void> {
     const s = this.settings;
     this.server = new OpencodeServerProcess({
       binary: s.opencodeBinary ?? 'opencode',
@@ -611,38 +601,32 @@ export class Bridge implements BridgeHost {
 
   // ---- OpenCode → features -------------------------------------------------------------
 
-  private onOpencodeEvent(global: GlobalEvent): void {
-    const event = global.payload;
-    // A malformed event is skipped, never thrown into the event stream (which would drop it).
-    const missing = missingField(event);
-    if (missing) {
-      this.eventProblem(
-        event.type,
-        `Skipped ${event.type} events from OpenCode without ${missing}.`,
-      );
-      return;
+  private onOpencodeEvents({ directory, events }: EventBatch): void {
+    if (directory) {
+      for (const feature of this.features) feature.onFolder?.(directory);
     }
-    let sessionId: string | undefined;
-    try {
-      sessionId = sessionIdOf(event);
-      if (event.type === 'session.updated' && sessionId) {
-        const title = event.properties.info.title;
-        const followed = this.context?.chats.placesOf(sessionId).length;
-        if (title && followed && this.titles.get(sessionId) !== title) {
-          this.titles.set(sessionId, title);
-          this.refreshSessions();
-        }
-      }
-      if (event.type === 'session.deleted' && sessionId) this.titles.delete(sessionId);
-      if (sessionId) this.context?.turns.onEvent(event, sessionId);
-    } catch (error) {
-      this.eventProblem(event.type, `Handling ${event.type} failed: ${toError(error).message}`);
-    }
-    for (const feature of this.features) {
+    for (const event of events) {
+      const { sessionId } = event;
+      // A handler that throws must not stop the others, nor the event stream.
       try {
-        feature.onEvent?.(event, sessionId, global.directory);
+        if (event.type === 'session-retitled') {
+          const followed = this.context?.chats.placesOf(sessionId).length;
+          if (followed && this.titles.get(sessionId) !== event.title) {
+            this.titles.set(sessionId, event.title);
+            this.refreshSessions();
+          }
+        }
+        if (event.type === 'session-deleted') this.titles.delete(sessionId);
+        this.context?.turns.onEvent(event);
       } catch (error) {
         this.eventProblem(event.type, `Handling ${event.type} failed: ${toError(error).message}`);
+      }
+      for (const feature of this.features) {
+        try {
+          feature.onEvent?.(event);
+        } catch (error) {
+          this.eventProblem(event.type, `Handling ${event.type} failed: ${toError(error).message}`);
+        }
       }
     }
   }

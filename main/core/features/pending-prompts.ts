@@ -202,17 +202,16 @@ export class PendingPrompts {
   }
 
   /**
-   * Posts the phone's answer (`/permission/:id/reply`…) in the folder of the prompt's session:
-   * OpenCode keeps pending requests per project folder and answers 404 elsewhere.
+   * Sends the phone's answer in the folder of the prompt's session: OpenCode 1.x keeps pending
+   * requests per project folder and does not find them elsewhere.
    */
-  answerInOpencode(record: PromptRecord, route: string, body: unknown): Promise<unknown> {
+  answerInOpencode(
+    record: PromptRecord,
+    answer: (directory: string | undefined) => Promise<void>,
+  ): Promise<void> {
     const directory = this.context.store.current.buttons[record.token]?.payload['directory'];
     return this.whileAnswering(record.requestId, () =>
-      this.context.client.request(
-        'POST',
-        route,
-        typeof directory === 'string' ? { directory, body } : { body },
-      ),
+      answer(typeof directory === 'string' ? directory : undefined),
     );
   }
 
@@ -298,12 +297,14 @@ export class PendingPrompts {
   }
 
   /**
-   * The requests pending in OpenCode (`/permission`, `/question`). OpenCode keeps them per project
+   * The requests pending in OpenCode (permissions or questions). OpenCode keeps them per project
    * folder, so every folder a chat works in is asked; a failure throws rather than giving a
    * partial list (which would settle prompts that are still open).
    */
-  async pendingInOpencode<T extends { id: string }>(route: string): Promise<T[]> {
-    const { chats, client, settings } = this.context;
+  async pendingInOpencode<T extends { id: string }>(
+    list: (directory: string) => Promise<T[]>,
+  ): Promise<T[]> {
+    const { chats, settings } = this.context;
     const folders = new Set([
       settings.defaultProject,
       ...chats.all().map((c) => c.directory),
@@ -311,7 +312,7 @@ export class PendingPrompts {
     ]);
     const byId = new Map<string, T>();
     for (const directory of folders) {
-      for (const item of await client.request<T[]>('GET', route, { directory })) {
+      for (const item of await list(directory)) {
         byId.set(item.id, item);
       }
     }

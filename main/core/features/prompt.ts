@@ -3,7 +3,7 @@
 // OpenCode and the user is told so.
 import type { BridgeContext } from '../context';
 import { toError } from '../errors';
-import type { PromptPart } from '../opencode/client';
+import type { PromptPart } from '../opencode/adapter';
 import type { ChatState } from '../state-store';
 import { escapeHtml } from '../telegram/format';
 import type { Place } from '../telegram/messenger';
@@ -46,7 +46,7 @@ export async function sendPrompt(
     chat = await ensureSession(context, place);
     busy = context.turns.isBusy(chat.sessionId);
     if (updateId !== undefined) await context.beforeSideEffect(updateId);
-    await context.client.promptAsync(chat.sessionId, parts, {
+    await context.client.prompt(chat.sessionId, parts, {
       model: chat.model,
       agent: chat.agent,
     });

@@ -3,8 +3,7 @@
 // a short notice so the phone buzzes. The final text is read back from OpenCode's stored messages,
 // so it is complete even if streamed events were missed.
 import type { Logger } from '../log';
-import type { OpencodeClient } from '../opencode/client';
-import type { OpencodeEvent } from '../opencode/types';
+import type { BridgeEvent, OpencodeAdapter } from '../opencode/adapter';
 import type { Messenger, Place } from '../telegram/messenger';
 import type { RenderOptions } from './render-turn';
 import { renderFinalDelivery, renderLive, renderNotice } from './render-turn';
@@ -12,7 +11,7 @@ import { TurnModel } from './turn-model';
 
 export interface LiveTurnDeps {
   messenger: Messenger;
-  client: OpencodeClient;
+  client: OpencodeAdapter;
   log: Logger;
   place: Place;
   sessionId: string;
@@ -141,7 +140,7 @@ export class LiveTurn {
     };
   }
 
-  apply(event: OpencodeEvent): void {
+  apply(event: BridgeEvent): void {
     if (this.finished) return;
     this.sawEvent = true;
     if (this.model.apply(event)) this.requestEdit();

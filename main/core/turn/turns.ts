@@ -4,8 +4,7 @@ import type { ChatDirectory } from '../chats';
 import { toError } from '../errors';
 import type { InFlightTurn, StateStore } from '../state-store';
 import type { Logger } from '../log';
-import type { OpencodeClient } from '../opencode/client';
-import type { OpencodeEvent } from '../opencode/types';
+import type { BridgeEvent, OpencodeAdapter } from '../opencode/adapter';
 import type { Messenger, Place } from '../telegram/messenger';
 import { LiveTurn } from './live-turn';
 
@@ -14,7 +13,7 @@ const PROMPT_START_TIMEOUT_MS = 30_000;
 
 export interface TurnRegistryDeps {
   messenger: Messenger;
-  client: OpencodeClient;
+  client: OpencodeAdapter;
   chats: ChatDirectory;
   log: Logger;
   store: StateStore;
@@ -109,7 +108,7 @@ export class TurnRegistry {
   }
 
   /**
-   * `prompt_async` answers 204 before OpenCode looks at the prompt; one it then refuses (an
+   * OpenCode takes a prompt before it looks at it; one it then refuses (an
    * attachment it cannot read) produces no event at all. Such a turn must not say "working" forever.
    */
   private watchStart(turn: LiveTurn): void {
@@ -135,22 +134,18 @@ export class TurnRegistry {
     this.queued.set(sessionId, [...(this.queued.get(sessionId) ?? []), replyTo]);
   }
 
-  onEvent(event: OpencodeEvent, sessionId: string): void {
-    if (event.type === 'session.deleted') this.forget(sessionId);
-    if (
-      event.type === 'message.updated' &&
-      event.properties.info.role === 'user' &&
-      (this.turns.has(sessionId) || this.followed(sessionId))
-    ) {
-      const { id, time } = event.properties.info;
-      this.lastUserMessage.set(sessionId, { id, created: time.created });
+  onEvent(event: BridgeEvent): void {
+    const { sessionId } = event;
+    if (event.type === 'session-deleted') this.forget(sessionId);
+    if (event.type === 'user-message' && (this.turns.has(sessionId) || this.followed(sessionId))) {
+      this.lastUserMessage.set(sessionId, { id: event.messageId, created: event.created });
     }
-    if (event.type === 'session.idle') this.queued.delete(sessionId);
+    if (event.type === 'turn-finished') this.queued.delete(sessionId);
     let turn = this.turns.get(sessionId);
-    if (turn && event.type === 'message.updated' && event.properties.info.role === 'assistant') {
+    if (turn && event.type === 'assistant-message') {
       // An answer to a later user message: a queued prompt has started. It gets its own reply.
       const own = turn.model.userMessageId;
-      const parent = event.properties.info.parentID;
+      const parent = event.message.parentID;
       if (own !== undefined && parent > own) {
         const place = turn.place;
         const delivered = this.finish(turn);
@@ -165,7 +160,7 @@ export class TurnRegistry {
       }
     }
     if (!turn) {
-      if (event.type !== 'session.status' || event.properties.status.type !== 'busy') return;
+      if (event.type !== 'status' || event.status.type !== 'busy') return;
       // A turn left on the phone by a previous run of the bridge continues in its own message.
       turn = this.resumePersisted(sessionId);
       if (!turn) {
@@ -181,7 +176,7 @@ export class TurnRegistry {
     }
     turn.apply(event);
     // OpenCode sends idle twice after an abort or error: the first one ends the turn.
-    if (event.type === 'session.idle') void this.finish(turn);
+    if (event.type === 'turn-finished') void this.finish(turn);
   }
 
   /**
