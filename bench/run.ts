@@ -472,8 +472,10 @@ async function loadSection(b: Awaited<ReturnType<typeof bench>>): Promise<Sectio
       `each stream ${c.chars.toLocaleString('en-US')}+ characters at ${c.tps} tokens/s, all at once; meanwhile ${c.approvals} other topics ` +
       'ask to run `echo nK` (a permission prompt every 2 s), and the user taps Once as soon as the prompt shows. ' +
       'Prompt latency = the prompt message appearing in the fake − `permission.asked` seen on OpenCode’s ' +
-      '/global/event (subscribeGlobalEvents). The fake enforces Telegram’s limits (1 msg/s per chat with a burst of 3, ' +
-      '20 per minute per group, 30/s per bot); the outbox keeps 5 of the 20 per minute for prompts and finals.',
+      '/global/event (subscribeGlobalEvents). The fake enforces Telegram’s limits on message sends and edits (1 msg/s ' +
+      'per chat with a burst of 3, 20 per minute per group, 30/s per bot); in a group the outbox lets prompts and ' +
+      'finals take every slot of the minute, replies all but 4, and paces streaming edits evenly over what is left ' +
+      'after what is queued plus 4.',
     figures: [
       {
         name: '429 answers',
@@ -547,8 +549,8 @@ async function loadSection(b: Awaited<ReturnType<typeof bench>>): Promise<Sectio
         `for the turns (placeholder reply, final edit, notice) and ${2 * c.approvals} for the prompts (prompt, ` +
         `decision): ≥ ${5 * (c.streams + c.approvals) + 2 * c.approvals} calls, ≥ ` +
         `${round((5 * (c.streams + c.approvals) + 2 * c.approvals) / 20, 1)} minutes, whatever the bridge does.`,
-      'A permission prompt has the outbox’s highest priority and 4 group slots a minute only prompts may use, so it ' +
-        'never waits for the group’s minute to roll over. It still shares the group’s 1 message/s with everything ' +
+      'A permission prompt has the outbox’s highest priority and may take any group slot that replies and streaming ' +
+        'edits leave it, so it never waits for the group’s minute to roll over. It still shares the group’s 1 message/s with everything ' +
         'else in that chat: prompts OpenCode asks within a second or two of each other go a second apart, after the ' +
         'stream edit in flight. Their latency therefore depends on how the loaded server bunches them (see the table).',
     ],

@@ -54,6 +54,11 @@ describe('nothing lost', () => {
     const [reply, notice, ...rest] = since(from);
     expect(rest).toEqual([]);
     expect(reply!.text).toBe(expectedReply(prompt));
+    // Picked up, the reply keeps showing the answer: never an edit back to a bare "working…".
+    const shown = reply!.history.map((v) => v.text ?? '');
+    const firstText = shown.findIndex((t) => /alpha/.test(t));
+    expect(firstText).toBeGreaterThanOrEqual(0);
+    expect(shown.slice(firstText).filter((t) => !/alpha/.test(t))).toEqual([]);
     expect(notice!.text).toMatch(/^✅ Done/u);
     // Neither lost nor repeated: OpenCode got the prompt once.
     expect(
@@ -104,6 +109,11 @@ describe('nothing lost', () => {
     const [reply, notice, ...rest] = since(from);
     expect(rest).toEqual([]);
     expect(reply!.text).toBe(expectedReply(prompt));
+    // Picked up, the reply keeps showing the answer: never an edit back to a bare "working…".
+    const shown = reply!.history.map((v) => v.text ?? '');
+    const firstText = shown.findIndex((t) => /alpha/.test(t));
+    expect(firstText).toBeGreaterThanOrEqual(0);
+    expect(shown.slice(firstText).filter((t) => !/alpha/.test(t))).toEqual([]);
     expect(notice!.text).toMatch(/^✅ Done/u);
   }, 150_000);
 
@@ -121,6 +131,11 @@ describe('nothing lost', () => {
     const [reply, notice, ...rest] = since(from);
     expect(rest).toEqual([]);
     expect(reply!.text).toBe(expectedReply(prompt));
+    // Picked up, the reply keeps showing the answer: never an edit back to a bare "working…".
+    const shown = reply!.history.map((v) => v.text ?? '');
+    const firstText = shown.findIndex((t) => /alpha/.test(t));
+    expect(firstText).toBeGreaterThanOrEqual(0);
+    expect(shown.slice(firstText).filter((t) => !/alpha/.test(t))).toEqual([]);
     expect(notice!.text).toMatch(/^✅ Done/u);
     expect(bridge.lines.join('\n')).toMatch(/Cannot reach Telegram/);
   });
@@ -140,6 +155,11 @@ describe('nothing lost', () => {
     const [reply, notice, ...rest] = since(from);
     expect(rest).toEqual([]);
     expect(reply!.text).toBe(expectedReply(prompt));
+    // Picked up, the reply keeps showing the answer: never an edit back to a bare "working…".
+    const shown = reply!.history.map((v) => v.text ?? '');
+    const firstText = shown.findIndex((t) => /alpha/.test(t));
+    expect(firstText).toBeGreaterThanOrEqual(0);
+    expect(shown.slice(firstText).filter((t) => !/alpha/.test(t))).toEqual([]);
     expect(notice!.text).toMatch(/^✅ Done/u);
     expect(bridge.lines.filter((l) => /rate limit hit for chat/.test(l)).length).toBeGreaterThan(0);
   });

@@ -2,6 +2,7 @@
 // no 429 (Telegram's group limit is 20 messages a minute), every final answer complete.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../support/fake-telegram';
+import { RATE_LIMITED_METHODS } from '../support/fake-telegram/methods';
 import { DEFAULT_TITLE, expectedReply, prompts } from '../support/model-server';
 import { OWNER, useBench, useBridges } from './bench';
 
@@ -147,6 +148,47 @@ describe('forum topics, sessions from the desk', () => {
       .flatMap((m) => m.parts.map((p) => p.text));
     expect(texts).toEqual(['started at the desk', 'continued from the phone']);
   }, 150_000);
+});
+
+describe('a busy forum', () => {
+  it('two topics streaming at once: each final answer and its notice arrive within 2 s of the turn’s end', async () => {
+    const { telegram, model } = bench;
+    groupId = telegram.addForumGroup({ title: 'Busy', botIsAdmin: true, canManageTopics: true }).id;
+    // Groups are allowlisted where TELEGRAM_ALLOWED_CHATS exists; harmless where it does not.
+    await bridges.run({ env: { TELEGRAM_ALLOWED_CHATS: String(groupId) } });
+    const topics = [await newTopic('Long one'), await newTopic('Longer one')];
+    // Slow streams (~50 s and ~65 s) keep both topics editing past a whole group minute, and end
+    // 15 s apart; each answer fits one message, so its end costs one edit and one notice.
+    const asks = [prompts.stream(2000, { tps: 10 }), prompts.stream(2600, { tps: 10 })];
+    topics.forEach((threadId, i) =>
+      telegram.userSendsText({ from: OWNER, chatId: groupId, threadId, text: asks[i]! }),
+    );
+    await telegram.waitFor(() => topics.every((t) => notices(t).length > 0), {
+      timeoutMs: 150_000,
+    });
+    const messageCalls = telegram.calls(
+      (c) => c.ok && c.params['chat_id'] === groupId && RATE_LIMITED_METHODS.has(c.method),
+    );
+    topics.forEach((threadId, i) => {
+      const ask = asks[i]!;
+      const streamedUntil = model
+        .chatRequests()
+        .find((r) => r.userText === ask)!
+        .emitted!.at(-1)!.at;
+      const reply = inTopic(threadId).find((m) => m.text === expectedReply(ask))!;
+      const answeredAt = reply.history.find((v) => v.text === expectedReply(ask))!.at;
+      const noticedAt = notices(threadId)[0]!.history[0]!.at;
+      // The streaming edits did go on: the text grew while the model wrote, not just at the end.
+      expect(reply.editCount, `topic ${threadId}`).toBeGreaterThan(3);
+      const inLastMinute = messageCalls.filter(
+        (c) => c.at > streamedUntil - 60_000 && c.at <= streamedUntil,
+      ).length;
+      expect(inLastMinute, `topic ${threadId}: Telegram's count`).toBeLessThan(20);
+      expect(answeredAt - streamedUntil, `topic ${threadId}: final text`).toBeLessThanOrEqual(2000);
+      expect(noticedAt - streamedUntil, `topic ${threadId}: notice`).toBeLessThanOrEqual(2000);
+    });
+    expect(telegram.rateLimitHits()).toEqual([]);
+  }, 200_000);
 });
 
 async function waitIdle(sessionId: string): Promise<void> {

@@ -38,6 +38,63 @@ describe('flood limits', () => {
     await bot.api.sendMessage(group.id, 'ok again');
   });
 
+  it('counts what Telegram counts in a group: sends and edits, not topics, deletions or chat actions', async () => {
+    let now = 1_700_000_000_000;
+    const { fake, bot } = await setup({ rateLimits: { perChatBurst: 100 }, now: () => now });
+    const group = fake.addForumGroup({ title: 'Team', botIsAdmin: true, canManageTopics: true });
+    const topics = [];
+    for (let i = 0; i < 4; i++) topics.push(await bot.api.createForumTopic(group.id, `t${i}`));
+    await bot.api.editForumTopic(group.id, topics[0]!.message_thread_id, { name: 'renamed' });
+    const first = await bot.api.sendMessage(group.id, 'first');
+    const doomed = await bot.api.sendMessage(group.id, 'doomed');
+    await bot.api.deleteMessage(group.id, doomed.message_id);
+    await bot.api.sendChatAction(group.id, 'typing');
+    now += 100;
+    // 2 sends so far; 18 more message calls, edits included, fill the minute.
+    for (let i = 0; i < 9; i++) {
+      await bot.api.editMessageText(group.id, first.message_id, `edit ${i}`);
+      await bot.api.sendMessage(group.id, `m${i}`, {
+        message_thread_id: topics[i % 4]!.message_thread_id,
+      });
+    }
+    const error = await apiError(bot.api.editMessageText(group.id, first.message_id, 'one more'));
+    expect(error.error_code).toBe(429);
+    // Counted from its arrival, the first send leaves the window exactly 60 s later.
+    now += 59_899;
+    expect((await apiError(bot.api.sendMessage(group.id, 'not yet'))).parameters.retry_after).toBe(
+      1,
+    );
+    now += 1;
+    await bot.api.sendMessage(group.id, 'in the slot the first send left');
+  });
+
+  it('charges nothing for a call refused with an error: it put no message in the chat', async () => {
+    const now = 1_700_000_000_000;
+    const { fake, bot } = await setup({ rateLimits: {}, now: () => now });
+    fake.addPrivateChat(alice);
+    for (let i = 0; i < 5; i++) await apiError(bot.api.editMessageText(alice.id, 999, 'gone'));
+    await apiError(bot.api.sendMessage(alice.id, '<b>broken', { parse_mode: 'HTML' }));
+    // The burst of 3 is still whole.
+    for (let i = 0; i < 3; i++) await bot.api.sendMessage(alice.id, `m${i}`);
+    expect(fake.rateLimitHits()).toEqual([]);
+  });
+
+  it('refills a chat continuously: one call a second never hits the limit, a refused call passes at retry_after', async () => {
+    let now = 1_700_000_000_000;
+    const { fake, bot } = await setup({ rateLimits: {}, now: () => now });
+    fake.addPrivateChat(alice);
+    for (let i = 0; i < 120; i++) {
+      await bot.api.sendMessage(alice.id, `m${i}`);
+      now += 1000;
+    }
+    expect(fake.rateLimitHits()).toEqual([]);
+    for (let i = 0; i < 3; i++) await bot.api.sendMessage(alice.id, `burst ${i}`);
+    const retryAfter = (await apiError(bot.api.sendMessage(alice.id, 'too fast'))).parameters
+      .retry_after!;
+    now += retryAfter * 1000;
+    await bot.api.sendMessage(alice.id, 'after retry_after');
+  });
+
   it('limits the bot to 30 per second across chats', async () => {
     const now = 1_700_000_000_000;
     const { fake, bot } = await setup({ rateLimits: {}, now: () => now });

@@ -89,7 +89,7 @@ describe('per-group budget', () => {
   // the defaults' margin and reserve are tested below.
   it('never exceeds 20 calls to one group per rolling minute (default interval)', async () => {
     const { clock, api, outbox } = setup({
-      limits: { groupWindowMs: 60_000, groupPromptReserve: 0 },
+      limits: { groupWindowMs: 60_000, groupInteractiveReserve: 0 },
     });
     const jobs = Array.from({ length: 21 }, (_, i) => outbox.enqueue(api.send(-100, `m${i}`)));
     await clock.settle(Promise.all(jobs));
@@ -100,7 +100,7 @@ describe('per-group budget', () => {
 
   it('holds the 21st call until the first leaves the window, even without a chat interval', async () => {
     const { clock, api, outbox } = setup({
-      limits: { chatIntervalMs: 0, groupWindowMs: 60_000, groupPromptReserve: 0 },
+      limits: { chatIntervalMs: 0, groupWindowMs: 60_000, groupInteractiveReserve: 0 },
     });
     const jobs = Array.from({ length: 25 }, (_, i) => outbox.enqueue(api.send(-100, `m${i}`)));
     await clock.settle(Promise.all(jobs));
@@ -118,7 +118,7 @@ describe('per-group budget', () => {
 
   it('does not let an exhausted group block another chat', async () => {
     const { clock, api, outbox } = setup({
-      limits: { chatIntervalMs: 0, groupWindowMs: 60_000, groupPromptReserve: 0 },
+      limits: { chatIntervalMs: 0, groupWindowMs: 60_000, groupInteractiveReserve: 0 },
     });
     const group = Array.from({ length: 21 }, (_, i) => outbox.enqueue(api.send(-100, `g${i}`)));
     await clock.advance(10_000);
@@ -127,6 +127,24 @@ describe('per-group budget', () => {
     expect(api.calls.at(-1)).toMatchObject({ at: 10_000, chatId: 7 });
     await clock.settle(Promise.all(group));
     expect(api.calls.at(-1)).toMatchObject({ at: 60_000, chatId: -100, text: 'g20' });
+  });
+});
+
+describe('calls that make no request', () => {
+  it('cost no budget: an edit whose text is already shown leaves the group window and the chat free', async () => {
+    const { clock, api, outbox } = setup({ limits: { groupWindowMs: 60_000 } });
+    const skipped = Array.from({ length: 30 }, (_, i) =>
+      outbox.enqueue({
+        ...api.edit(-100, i + 1, 'unchanged'),
+        run: (call) => Promise.resolve(call.notSent()),
+      }),
+    );
+    await clock.settle(Promise.all(skipped));
+    // Telegram saw nothing, so a reply goes at once, and so do 15 more before the window is full.
+    const replies = Array.from({ length: 16 }, (_, i) => outbox.enqueue(api.send(-100, `r${i}`)));
+    await clock.settle(Promise.all(replies));
+    expect(startsFor(api.calls, -100)).toEqual(Array.from({ length: 16 }, (_, i) => i * 1000));
+    expect(outbox.stats().sent).toBe(16);
   });
 });
 

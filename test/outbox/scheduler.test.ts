@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   backoffDelay,
   chatBucket,
+  complete,
   createState,
   defaultBackoff,
   enqueue,
@@ -10,6 +11,7 @@ import {
   nextReady,
   pauseBucket,
   readyAt,
+  refund,
   requeue,
   sendOrder,
 } from '../../main/core/telegram/outbox/scheduler';
@@ -24,6 +26,16 @@ const chat = (chatId: number, key: string, priority: JobSpec['priority'] = 'stre
 
 function add(state: SchedulerState, ...specs: JobSpec[]): SchedulerState {
   return specs.reduce((s, spec) => enqueue(s, spec).state, state);
+}
+
+/** Sends and completes everything sendable at `now`, one call after another. */
+function sendAndComplete(state: SchedulerState, now: number) {
+  const keys: string[] = [];
+  for (let next = nextReady(state, now); next.kind === 'send'; next = nextReady(state, now)) {
+    keys.push(next.entry.key);
+    state = complete(next.state, next.entry.id);
+  }
+  return { state, keys };
 }
 
 /** Sends everything sendable at `now`; returns the state and the keys sent. */
@@ -68,8 +80,8 @@ describe('scheduler core', () => {
       chatIntervalMs: 0,
       groupPerMinute: 3,
       groupWindowMs: 60_000,
-      groupStreamReserve: 0,
-      groupPromptReserve: 0,
+      groupStreamHeadroom: 0,
+      groupInteractiveReserve: 0,
     });
     s = add(s, chat(-9, 'a'), chat(-9, 'b'), chat(-9, 'c'), chat(-9, 'd'));
     for (const [t, id] of [
@@ -84,32 +96,75 @@ describe('scheduler core', () => {
     expect(nextReady(s, 30)).toEqual({ kind: 'wait', waitMs: 59_970 });
   });
 
-  it('keeps group slots for prompts and final answers that streaming edits cannot take', () => {
+  it('lets streaming edits leave room for the prompts and finals queued in the group, plus headroom', () => {
     let s = createState({
       chatIntervalMs: 0,
-      groupPerMinute: 4,
+      groupPerMinute: 6,
       groupWindowMs: 60_000,
-      groupStreamReserve: 2,
-      groupPromptReserve: 0,
+      groupStreamHeadroom: 2,
+      groupInteractiveReserve: 0,
     });
-    s = add(s, chat(-9, 's1'), chat(-9, 's2'), chat(-9, 's3'));
-    for (const [t, id] of [
-      [0, 1],
-      [10, 2],
-    ] as const) {
-      s = { ...markSent(s, id, t), running: [] };
-    }
-    // Two stream edits used the stream share of the window: the third waits for it to roll over…
-    expect(readyAt(s, s.waiting[0]!, 20)).toBe(60_000);
-    // …while a permission prompt goes out now.
-    s = add(s, chat(-9, 'prompt', 'prompt'));
+    s = add(s, chat(-9, 'r1', 'interactive'), chat(-9, 'r2', 'interactive'));
+    s = sendAndComplete(s, 0).state;
+    // 2 of 6 used, 2 kept as headroom: one stream edit may go now…
+    s = add(s, chat(-9, 's1'));
+    expect(readyAt(s, s.waiting[0]!, 0)).toBe(0);
+    // …but not once a final answer and a prompt are queued for the group: they are due first.
+    s = add(s, chat(-9, 'final', 'final'), chat(-9, 'prompt', 'prompt'));
     expect(
       readyAt(
         s,
-        s.waiting.find((e) => e.key === 'prompt')!,
-        20,
+        s.waiting.find((e) => e.key === 's1')!,
+        0,
       ),
-    ).toBe(20);
+    ).toBe(60_000);
+    expect(sendAndComplete(s, 0).keys).toEqual(['prompt', 'final']);
+  });
+
+  it('lets prompts and finals take every slot of the window, command replies all but a reserve', () => {
+    let s = createState({ chatIntervalMs: 0, groupWindowMs: 60_000 });
+    s = add(s, ...Array.from({ length: 16 }, (_, i) => chat(-9, `r${i}`, 'interactive')));
+    s = sendAndComplete(s, 0).state;
+    s = add(s, chat(-9, 'late reply', 'interactive'));
+    s = add(s, ...Array.from({ length: 4 }, (_, i) => chat(-9, `f${i}`, 'final')));
+    const { keys, state } = sendAndComplete(s, 0);
+    expect(keys).toEqual(['f0', 'f1', 'f2', 'f3']);
+    expect(readyAt(state, state.waiting[0]!, 0)).toBe(60_000);
+  });
+
+  it('spaces streaming edits in a group evenly, shared round-robin by its topics', () => {
+    // 20 a minute, 4 kept as headroom: 16 edits a minute, one every 3.75 s for the whole group.
+    let s = createState({ groupWindowMs: 60_000 });
+    const starts: Record<string, number[]> = { a: [], b: [] };
+    for (let now = 0; now <= 60_000; now += 250) {
+      s = { ...s, running: [] };
+      for (const topic of ['a', 'b']) {
+        if (!s.waiting.some((e) => e.key === topic)) s = add(s, chat(-9, topic));
+      }
+      const next = nextReady(s, now);
+      if (next.kind !== 'send') continue;
+      starts[next.entry.key]!.push(now);
+      s = next.state;
+    }
+    expect(starts['a']).toEqual([0, 7500, 15_000, 22_500, 30_000, 37_500, 45_000, 52_500, 60_000]);
+    expect(starts['b']).toEqual([3750, 11_250, 18_750, 26_250, 33_750, 41_250, 48_750, 56_250]);
+  });
+
+  it('refunds a call that made no request: it no longer counts in the chat, the group or the bot', () => {
+    let s = createState({ groupWindowMs: 60_000 });
+    s = add(s, chat(-9, 'edit'), chat(-9, 'reply', 'interactive'));
+    const first = nextReady(s, 0);
+    if (first.kind !== 'send') throw new Error('expected send');
+    expect(first.entry.key).toBe('reply');
+    s = complete(first.state, first.entry.id);
+    const edit = nextReady(s, 1000);
+    if (edit.kind !== 'send') throw new Error('expected send');
+    s = refund(edit.state, edit.entry.id);
+    expect(s.groupSends['-9']).toEqual([0]);
+    expect(s.lastChatSend['-9']).toBeUndefined();
+    expect(s.globalSends).toEqual([]);
+    expect(s.lastGroupStream).toEqual({});
+    expect(refund(s, edit.entry.id)).toBe(s);
   });
 
   it('skips a chat without budget and sends another chat', () => {

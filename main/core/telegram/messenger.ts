@@ -30,13 +30,15 @@ export class Messenger {
   ) {}
 
   send(place: Place, html: string, options: SendOptions): Promise<Message.TextMessage> {
-    return this.outbox.enqueue({
-      key: `send:${++uniqueJobId}`,
-      chatId: place.chatId,
-      countsTowardChat: true,
-      priority: options.priority,
-      run: () => this.sendMessageNow(place, html, options),
-    });
+    return this.withPlainFallback(html, (text, parseMode) =>
+      this.outbox.enqueue({
+        key: `send:${++uniqueJobId}`,
+        chatId: place.chatId,
+        countsTowardChat: true,
+        priority: options.priority,
+        run: () => this.postMessage(place, text, parseMode, options),
+      }),
+    );
   }
 
   /**
@@ -51,27 +53,40 @@ export class Messenger {
     render: () => string | undefined,
     options: { priority: Priority; keyboard?: InlineKeyboardMarkup | undefined },
   ): Promise<void> {
-    return this.outbox.enqueue({
-      key,
-      chatId: place.chatId,
-      countsTowardChat: true,
-      priority: options.priority,
-      run: async () => {
-        const html = render();
-        if (html === undefined) return;
-        try {
-          await this.withPlainFallback(html, (text, parseMode) =>
-            this.api.editMessageText(place.chatId, messageId, text, {
-              ...(parseMode ? { parse_mode: parseMode } : {}),
-              ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
-              link_preview_options: { is_disabled: true },
-            }),
-          );
-        } catch (error) {
-          if (isNotModified(error)) return;
-          throw error;
-        }
-      },
+    // The HTML Telegram refused, for the plain-text retry (a call of its own, paced like any other).
+    let refused: string | undefined;
+    const attempt = (plain: boolean) =>
+      this.outbox.enqueue({
+        key,
+        chatId: place.chatId,
+        countsTowardChat: true,
+        priority: options.priority,
+        run: async (call) => {
+          const html = render() ?? (plain ? refused : undefined);
+          // Nothing new to show: no request, and no slot of the chat's budget spent on it.
+          if (html === undefined) return call.notSent();
+          try {
+            await this.api.editMessageText(
+              place.chatId,
+              messageId,
+              plain ? htmlToPlainText(html) : html,
+              {
+                ...(plain ? {} : { parse_mode: 'HTML' as const }),
+                ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
+                link_preview_options: { is_disabled: true },
+              },
+            );
+          } catch (error) {
+            if (isNotModified(error)) return;
+            if (!plain && isEntityError(error)) refused = html;
+            throw error;
+          }
+        },
+      });
+    return attempt(false).catch((error: unknown) => {
+      if (!isEntityError(error) || refused === undefined) throw error;
+      this.warnRefusedHtml(error);
+      return attempt(true);
     });
   }
 
@@ -108,10 +123,14 @@ export class Messenger {
             ),
           );
         }
-        return this.sendMessageNow(place, html, {
+        // Inside this one job: the buttons must not be separated from their file.
+        const buttonsOptions = {
           ...options,
           replyToMessageId: sent[0]?.message_id ?? options.replyToMessageId,
-        });
+        };
+        return this.withPlainFallback(html, (text, parseMode) =>
+          this.postMessage(place, text, parseMode, buttonsOptions),
+        );
       },
     });
   }
@@ -152,6 +171,11 @@ export class Messenger {
     });
   }
 
+  /** Keeps live edits out of the chat for `ms`: a final answer is about to go there. */
+  holdLiveEdits(place: Place, ms: number): void {
+    this.outbox.holdStream(place.chatId, ms);
+  }
+
   /** "typing…" for the next 5 s; not charged to the chat's message budget. */
   typing(place: Place): Promise<void> {
     return this.outbox
@@ -171,30 +195,34 @@ export class Messenger {
       );
   }
 
-  private sendMessageNow(
+  /** One sendMessage call, as HTML or (after Telegram refused the HTML) as plain text. */
+  private postMessage(
     place: Place,
-    html: string,
+    text: string,
+    parseMode: 'HTML' | undefined,
     options: SendOptions,
   ): Promise<Message.TextMessage> {
-    return this.withPlainFallback(html, (text, parseMode) =>
-      this.api.sendMessage(place.chatId, text, {
-        ...(parseMode ? { parse_mode: parseMode } : {}),
-        ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
-        ...(options.replyToMessageId === undefined
-          ? {}
-          : {
-              reply_parameters: {
-                message_id: options.replyToMessageId,
-                allow_sending_without_reply: true,
-              },
-            }),
-        ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
-        ...(options.silent ? { disable_notification: true } : {}),
-        link_preview_options: { is_disabled: true },
-      }),
-    );
+    return this.api.sendMessage(place.chatId, text, {
+      ...(parseMode ? { parse_mode: parseMode } : {}),
+      ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
+      ...(options.replyToMessageId === undefined
+        ? {}
+        : {
+            reply_parameters: {
+              message_id: options.replyToMessageId,
+              allow_sending_without_reply: true,
+            },
+          }),
+      ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
+      ...(options.silent ? { disable_notification: true } : {}),
+      link_preview_options: { is_disabled: true },
+    });
   }
 
+  /**
+   * `call` goes through the outbox; if Telegram rejects the HTML, the plain-text retry is another
+   * outbox call, so it keeps the chat's interval instead of following at once.
+   */
   private async withPlainFallback<T>(
     html: string,
     call: (text: string, parseMode: 'HTML' | undefined) => Promise<T>,
@@ -203,11 +231,15 @@ export class Messenger {
       return await call(html, 'HTML');
     } catch (error) {
       if (!isEntityError(error)) throw error;
-      this.log.warn(
-        `Telegram rejected our HTML (${(error as GrammyError).description}); sending plain text.`,
-      );
+      this.warnRefusedHtml(error);
       return call(htmlToPlainText(html), undefined);
     }
+  }
+
+  private warnRefusedHtml(error: unknown): void {
+    this.log.warn(
+      `Telegram rejected our HTML (${(error as GrammyError).description}); sending plain text.`,
+    );
   }
 }
 

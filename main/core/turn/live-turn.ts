@@ -31,6 +31,12 @@ export interface LiveTurnDeps {
 }
 
 const TYPING_EVERY_MS = 4_500;
+/**
+ * How long live edits to the chat wait once a text part of the answer has ended: OpenCode says
+ * the turn is over a few hundred ms later, and its final text and notice then find the chat free
+ * instead of waiting behind an edit that the final text replaces anyway.
+ */
+const HOLD_EDITS_AT_TEXT_END_MS = 1_500;
 const FINAL_MESSAGES_TO_READ = 50;
 
 export class LiveTurn {
@@ -41,11 +47,25 @@ export class LiveTurn {
   /** What the live message shows now, so an unchanged render costs no Telegram call. */
   private shown: string | undefined;
   private finished = false;
+  /**
+   * A turn picked up after a restart: its message still shows what the previous run put there, and
+   * an empty model must not edit it back to "working…". Live edits wait for the first catch-up
+   * from storage, and never show a resumed turn of which nothing is known yet, or a text part of
+   * which only the end is known (OpenCode stores a part's text when the part ends, so a part
+   * under way at the restart reads back empty and its later deltas are a fragment).
+   */
+  private readonly resumed: boolean;
+  private caughtUp: boolean;
+  /** Text parts seen (from storage or their start event), and those still missing their start. */
+  private readonly seenParts = new Set<string>();
+  private readonly partialParts = new Set<string>();
   private readonly typingTimer: NodeJS.Timeout;
   private readonly now: () => number;
 
   constructor(private readonly deps: LiveTurnDeps) {
     this.now = deps.now ?? Date.now;
+    this.resumed = deps.existingMessageId !== undefined;
+    this.caughtUp = !this.resumed;
     this.model = new TurnModel(deps.sessionId, deps.startedAt);
     this.model.userMessageId = deps.userMessageId;
     this.shown = renderLive(this.model, deps.renderOptions());
@@ -112,6 +132,18 @@ export class LiveTurn {
       );
       fresh.status = this.model.status.type === 'idle' ? { type: 'busy' } : this.model.status;
       this.model = fresh;
+      const own = this.model.userMessageId;
+      const ours = messages.filter(
+        ({ info }) =>
+          info.role === 'assistant' &&
+          (own ? info.parentID === own : info.time.created >= this.deps.startedAt),
+      );
+      for (const part of ours.flatMap((m) => m.parts)) {
+        if (part.type !== 'text') continue;
+        this.seenParts.add(part.id);
+        if (part.time?.end === undefined) this.partialParts.add(part.id);
+      }
+      this.caughtUp = true;
       this.requestEdit();
     } catch (error) {
       this.deps.log.warn(
@@ -143,11 +175,13 @@ export class LiveTurn {
   apply(event: BridgeEvent): void {
     if (this.finished) return;
     this.sawEvent = true;
+    if (isTextEnd(event))
+      this.deps.messenger.holdLiveEdits(this.deps.place, HOLD_EDITS_AT_TEXT_END_MS);
     if (this.model.apply(event)) this.requestEdit();
   }
 
   private requestEdit(): void {
-    if (this.editQueued || this.finished) return;
+    if (this.editQueued || this.finished || !this.caughtUp) return;
     this.editQueued = true;
     void this.messageId.then((id) => {
       if (id === undefined || this.finished) return;
@@ -159,6 +193,7 @@ export class LiveTurn {
           () => {
             // Rendered at send time: everything that arrived while waiting is in this one edit.
             this.editQueued = false;
+            if (this.resumed && this.isBlank()) return undefined;
             const html = renderLive(this.model, this.deps.renderOptions());
             if (html === this.shown) return undefined;
             this.shown = html;
@@ -171,6 +206,25 @@ export class LiveTurn {
           this.deps.log.warn(`Live edit failed: ${(error as Error).message}`);
         });
     });
+  }
+
+  /** Nothing of the turn known yet, or a text part known only from the middle on. */
+  private isBlank(): boolean {
+    return this.partialParts.size > 0 || (!this.model.answer && this.model.toolCalls.length === 0);
+  }
+
+  private trackPartial(event: OpencodeEvent): void {
+    if (event.type === 'message.part.delta') {
+      const { partID } = event.properties;
+      // Deltas of a part whose start this run never saw: it began before the restart.
+      if (!this.seenParts.has(partID)) this.partialParts.add(partID);
+      this.seenParts.add(partID);
+    } else if (event.type === 'message.part.updated' && event.properties.part.type === 'text') {
+      const { part } = event.properties;
+      this.seenParts.add(part.id);
+      // The part's full text, now that it has ended.
+      if (part.time?.end !== undefined) this.partialParts.delete(part.id);
+    }
   }
 
   private editKey(messageId: number): string {
@@ -255,4 +309,11 @@ export class LiveTurn {
     }
     return this.model;
   }
+}
+
+/** A text part of the answer is complete: the step may be the turn's last. */
+function isTextEnd(event: OpencodeEvent): boolean {
+  if (event.type !== 'message.part.updated') return false;
+  const { part } = event.properties;
+  return part.type === 'text' && !part.synthetic && part.time?.end !== undefined;
 }

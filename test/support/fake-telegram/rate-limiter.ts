@@ -1,6 +1,9 @@
 // Telegram's documented flood limits, enforced so the bridge's throttling is exercised:
 // "no more than one message per second" per chat (with a small burst allowance),
 // "no more than 20 messages per minute" per group, "about 30 messages per second" overall.
+// What counts is a message sent or edited (methods/index.ts: RATE_LIMITED_METHODS), charged when
+// the call arrives and given back if it is refused with an error; the group and bot windows slide
+// (a call leaves them exactly windowMs after it arrived), the chat bucket refills continuously.
 
 export interface RateLimitOptions {
   /** Turn every limit off (calls are still recorded). Default: true. */
@@ -84,6 +87,15 @@ export class RateLimiter {
     return undefined;
   }
 
+  /** Gives back what `take` charged at `at`: the call was refused and sent nothing. */
+  refund(chatId: number, at: number): void {
+    const bucket = this.buckets.get(chatId);
+    if (bucket) bucket.tokens = Math.min(this.config.perChatBurst, bucket.tokens + 1);
+    const group = this.groupCalls.get(chatId);
+    if (group) this.groupCalls.set(chatId, withoutOne(group, at));
+    this.botCalls = withoutOne(this.botCalls, at);
+  }
+
   private refill(chatId: number, now: number): Bucket {
     const bucket = this.buckets.get(chatId) ?? { tokens: this.config.perChatBurst, updatedAt: now };
     const elapsed = Math.max(0, now - bucket.updatedAt) / 1000;
@@ -100,6 +112,11 @@ export class RateLimiter {
     const span = kind === 'group' ? this.config.perGroupWindowMs : this.config.perBotWindowMs;
     return (calls ?? []).filter((t) => t > now - span);
   }
+}
+
+function withoutOne(times: number[], at: number): number[] {
+  const index = times.lastIndexOf(at);
+  return index < 0 ? times : [...times.slice(0, index), ...times.slice(index + 1)];
 }
 
 const toSeconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));

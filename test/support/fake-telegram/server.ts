@@ -84,6 +84,7 @@ export class FakeServer {
     let raw: RawParams = {};
     let outcome: { result: unknown } | ApiError;
     let canonicalName = route[2]!;
+    let counted: { chatId: number; at: number } | undefined;
     try {
       if (decodeURIComponent(route[1]!) !== this.deps.token) throw unauthorized();
       const method = findMethod(route[2]!);
@@ -93,7 +94,7 @@ export class FakeServer {
       const params = new Params(raw);
       const injected = this.deps.faults.take(method.name);
       if (injected) throw injected;
-      this.checkFloodLimit(method.name, params);
+      counted = this.checkFloodLimit(method.name, params);
       const ctx: MethodContext = {
         store: this.deps.store,
         queue: this.deps.queue,
@@ -107,6 +108,8 @@ export class FakeServer {
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       outcome = error;
+      // Refused (bad HTML, message not found…): no message reached the chat, so it counts for nothing.
+      if (counted) this.deps.limiter.refund(counted.chatId, counted.at);
     }
     if (res.destroyed) return;
     // A long poll that ends during an outage is answered by the "broken" front too.
@@ -120,18 +123,24 @@ export class FakeServer {
     else sendJson(res, { ok: true, result: outcome.result }, 200);
   }
 
-  private checkFloodLimit(method: string, params: Params): void {
-    if (!RATE_LIMITED_METHODS.has(method) || !params.has('chat_id')) return;
+  /** Charges a message call to its chat, or throws 429; says what it charged, for a refund. */
+  private checkFloodLimit(
+    method: string,
+    params: Params,
+  ): { chatId: number; at: number } | undefined {
+    if (!RATE_LIMITED_METHODS.has(method) || !params.has('chat_id')) return undefined;
     let chatId: number | undefined;
     try {
       const id = params.chatId();
       chatId = typeof id === 'number' ? id : this.deps.store.chatByUsername(id)?.chat.id;
     } catch {
-      return;
+      return undefined;
     }
-    if (chatId === undefined) return;
-    const retryAfter = this.deps.limiter.take(chatId, this.deps.now());
+    if (chatId === undefined) return undefined;
+    const at = this.deps.now();
+    const retryAfter = this.deps.limiter.take(chatId, at);
     if (retryAfter !== undefined) throw tooManyRequests(retryAfter);
+    return { chatId, at };
   }
 
   private download(res: ServerResponse, token: string, path: string): void {

@@ -11,8 +11,10 @@ import {
   drainWaiting,
   enqueue as enqueueEntry,
   globalBucket,
+  holdStream,
   nextReady,
   pauseBucket,
+  refund,
   requeue,
 } from './scheduler';
 import type { BackoffConfig, Entry, OutboxLimits, Priority, SchedulerState } from './scheduler';
@@ -40,7 +42,15 @@ export interface OutboxJob<T> {
   countsTowardChat: boolean;
   priority: Priority;
   /** Performs the call; evaluated lazily at send time. */
-  run: () => Promise<T>;
+  run: (call: CallControl) => Promise<T>;
+}
+
+export interface CallControl {
+  /**
+   * Says this run made no request after all (an edit whose text is already shown), so it costs no
+   * budget: Telegram never saw it. Call it before the run settles.
+   */
+  notSent(): void;
 }
 
 export interface RetryInfo {
@@ -81,6 +91,11 @@ export interface OutboxStats {
 
 export interface Outbox {
   enqueue<T>(job: OutboxJob<T>): Promise<T>;
+  /**
+   * Holds streaming edits to the chat for `ms` (prompts, replies and finals still go): a turn
+   * there is ending, and its final text and notice should find the chat free.
+   */
+  holdStream(chatId: number, ms: number): void;
   /** Resolves once nothing is queued or running. */
   idle(): Promise<void>;
   /** Rejects waiting jobs with OutboxStoppedError and clears timers; in-flight calls still settle. */
@@ -102,7 +117,7 @@ interface Waiter {
 
 /** Shell-side half of an entry: what to run and who is waiting for it. */
 interface Pending {
-  run: () => Promise<unknown>;
+  run: (call: CallControl) => Promise<unknown>;
   waiters: Waiter[];
 }
 
@@ -170,11 +185,19 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
   function start(entry: Entry) {
     const job = pending.get(entry.id);
     if (!job) return;
+    let sent = true;
+    const control: CallControl = {
+      notSent: () => {
+        if (!sent) return;
+        sent = false;
+        state = refund(state, entry.id);
+      },
+    };
     // Called synchronously (at send time); a synchronous throw becomes a rejection.
-    const call = new Promise<unknown>((resolve) => resolve(job.run()));
+    const call = new Promise<unknown>((resolve) => resolve(job.run(control)));
     void call.then(
       (value) => {
-        counters.sent += 1;
+        if (sent) counters.sent += 1;
         finish(entry, (w) => w.resolve(value));
       },
       (error: unknown) => fail(entry, error),
@@ -258,6 +281,11 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
         }
         schedulePump();
       });
+    },
+
+    holdStream(chatId, ms) {
+      state = holdStream(state, chatId, clock.now() + ms);
+      schedulePump();
     },
 
     idle() {

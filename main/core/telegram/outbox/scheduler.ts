@@ -8,7 +8,19 @@
 //   call that ends in 429 or a network error has still spent its slot.
 // - Buckets: one per chat (`chat:<id>`, forum topics share it) and one for the bot (`global`).
 //   `pauseBucket` freezes one of them after a 429 without touching the others.
+// - A group's rolling window (Telegram: 20 message calls per group per minute) is shared by need:
+//   prompts and final answers may take every slot; command replies leave a few for them; streaming
+//   edits leave what is queued for them plus a small headroom (turns about to end), and are paced
+//   evenly over the window instead of spending it in a burst and then freezing for most of a
+//   minute. The pace is the group's, shared round-robin, so each topic's edit interval grows with
+//   the number of topics streaming in that group.
 // - Callers' `run` functions and promises live in the shell, keyed by entry `id`.
+
+import { groupReadyAt, groupStreamSpacing, windowFreeAt } from './group-budget';
+
+export { backoffDelay, defaultBackoff } from './backoff';
+export type { BackoffConfig } from './backoff';
+export { groupStreamSpacing } from './group-budget';
 
 /**
  * prompt: a permission or question waiting for the user (the agent is blocked until answered);
@@ -32,12 +44,17 @@ export interface OutboxLimits {
   groupPerMinute: number;
   groupWindowMs: number;
   /**
-   * Group slots per window that streaming edits may not take, so a permission prompt or a final
-   * answer in a busy group never waits for the window to roll over.
+   * Group slots per window that command replies and placeholders leave to prompts and final
+   * answers: a blocked agent or a finished turn never waits for the window to roll over.
    */
-  groupStreamReserve: number;
-  /** Group slots per window that only prompts may take: a blocked agent never waits a minute. */
-  groupPromptReserve: number;
+  groupInteractiveReserve: number;
+  /**
+   * Group slots per window that streaming edits leave free beyond the prompts and finals already
+   * queued there: room for turns that end (final text + notice) and prompts that arrive before the
+   * window rolls. Streaming edits are also spaced `groupWindowMs / (groupPerMinute − this)` apart
+   * per group, so they never use up the window in a burst.
+   */
+  groupStreamHeadroom: number;
   /** Max calls of any kind per rolling `globalWindowMs`. */
   globalPerSecond: number;
   globalWindowMs: number;
@@ -51,8 +68,8 @@ export const defaultLimits: Readonly<OutboxLimits> = {
   // Telegram counts calls on arrival, we on sending: a second of margin keeps the 21st call of a
   // minute from arriving just inside the window.
   groupWindowMs: 61_000,
-  groupStreamReserve: 5,
-  groupPromptReserve: 4,
+  groupInteractiveReserve: 4,
+  groupStreamHeadroom: 4,
   globalPerSecond: 30,
   globalWindowMs: 1000,
   maxInFlight: 8,
@@ -73,6 +90,8 @@ export interface Entry extends JobSpec {
   readonly notBefore: number;
   /** Transient failures so far, for the backoff exponent. */
   readonly attempts: number;
+  /** While running: when `markSent` charged it, so a call that made no request can be refunded. */
+  readonly chargedAt?: number;
 }
 
 export type BucketId = 'global' | `chat:${number}`;
@@ -88,10 +107,14 @@ export interface SchedulerState {
   readonly lastChatSend: Readonly<Record<string, number>>;
   /** group chat id → start times of chat-counting calls inside the rolling window, ascending. */
   readonly groupSends: Readonly<Record<string, readonly number[]>>;
+  /** group chat id → start time of its last streaming edit (paces the group's edits). */
+  readonly lastGroupStream: Readonly<Record<string, number>>;
   /** Start times of all calls inside the rolling global window, ascending. */
   readonly globalSends: readonly number[];
   /** bucket → time until which it is paused by a 429. */
   readonly pausedUntil: Readonly<Record<string, number>>;
+  /** chat id → time until which its streaming edits wait: a final answer is about to go there. */
+  readonly streamHeldUntil: Readonly<Record<string, number>>;
 }
 
 export function createState(limits: Partial<OutboxLimits> = {}): SchedulerState {
@@ -102,8 +125,10 @@ export function createState(limits: Partial<OutboxLimits> = {}): SchedulerState 
     running: [],
     lastChatSend: {},
     groupSends: {},
+    lastGroupStream: {},
     globalSends: [],
     pausedUntil: {},
+    streamHeldUntil: {},
   };
 }
 
@@ -157,14 +182,6 @@ function copySpec(spec: JobSpec): JobSpec {
     : { key, chatId, countsTowardChat, priority };
 }
 
-/** Earliest time ≥ now at which one more call fits in a rolling window. */
-function windowFreeAt(sends: readonly number[], limit: number, windowMs: number, now: number) {
-  const live = sends.filter((t) => t > now - windowMs);
-  if (live.length < limit) return now;
-  // The oldest (live.length - limit + 1) sends must leave the window first.
-  return (live[live.length - limit] ?? now) + windowMs;
-}
-
 /**
  * When `entry` may start: a time (≤ now means now), or 'blocked' if it waits for an in-flight call
  * (same key or same chat running, or the in-flight cap) — that wakes up on completion, not a timer.
@@ -185,20 +202,10 @@ export function readyAt(state: SchedulerState, entry: Entry, now: number): numbe
   // A paused chat gets nothing, not even typing actions: Telegram asked us to back off there.
   at = Math.max(at, state.pausedUntil[chatBucket(chatId)] ?? 0);
   if (!entry.countsTowardChat) return at;
+  if (entry.priority === 'stream') at = Math.max(at, state.streamHeldUntil[String(chatId)] ?? 0);
   const last = state.lastChatSend[String(chatId)];
   if (last !== undefined) at = Math.max(at, last + limits.chatIntervalMs);
-  if (chatId < 0) {
-    const sends = state.groupSends[String(chatId)] ?? [];
-    const reserve =
-      entry.priority === 'prompt'
-        ? 0
-        : entry.priority === 'stream'
-          ? limits.groupStreamReserve
-          : limits.groupPromptReserve;
-    const cap = Math.max(1, limits.groupPerMinute - reserve);
-    at = Math.max(at, windowFreeAt(sends, cap, limits.groupWindowMs, now));
-  }
-  return at;
+  return chatId < 0 ? Math.max(at, groupReadyAt(state, entry, now)) : at;
 }
 
 export type NextReady =
@@ -244,25 +251,74 @@ export function markSent(state: SchedulerState, id: number, now: number): Schedu
     const live = sends.filter((t) => t > now - limits.groupWindowMs);
     if (live.length > 0) groupSends[chat] = live;
   }
+  const spacing = groupStreamSpacing(limits);
+  const lastGroupStream: Record<string, number> = {};
+  for (const [chat, t] of Object.entries(state.lastGroupStream)) {
+    if (t + spacing > now) lastGroupStream[chat] = t;
+  }
   const { chatId } = entry;
+  const chat = String(chatId);
   if (chatId !== undefined && entry.countsTowardChat) {
-    const chat = String(chatId);
     lastChatSend[chat] = now;
     if (chatId < 0) groupSends[chat] = [...(groupSends[chat] ?? []), now];
+    if (chatId < 0 && entry.priority === 'stream') lastGroupStream[chat] = now;
   }
   const pausedUntil: Record<string, number> = {};
   for (const [bucket, until] of Object.entries(state.pausedUntil)) {
     if (until > now) pausedUntil[bucket] = until;
   }
+  const streamHeldUntil: Record<string, number> = {};
+  for (const [held, until] of Object.entries(state.streamHeldUntil)) {
+    if (until > now) streamHeldUntil[held] = until;
+  }
   return {
     ...state,
     waiting: state.waiting.filter((e) => e !== entry),
-    running: [...state.running, entry],
+    running: [...state.running, { ...entry, chargedAt: now }],
     lastChatSend,
     groupSends,
+    lastGroupStream,
     globalSends,
     pausedUntil,
+    streamHeldUntil,
   };
+}
+
+/**
+ * A running call turned out to make no request (an edit whose text was already shown): gives back
+ * what `markSent` charged, so the budgets count only what Telegram saw. Idempotent. The chat's
+ * interval and the group's pacing simply lapse: this call could only start once the previous
+ * one's had passed.
+ */
+export function refund(state: SchedulerState, id: number): SchedulerState {
+  const entry = state.running.find((e) => e.id === id);
+  const at = entry?.chargedAt;
+  if (!entry || at === undefined) return state;
+  const { chargedAt: _refunded, ...uncharged } = entry;
+  const next = {
+    ...state,
+    running: state.running.map((e) => (e === entry ? uncharged : e)),
+    globalSends: withoutOne(state.globalSends, at),
+  };
+  const { chatId } = entry;
+  if (chatId === undefined || !entry.countsTowardChat) return next;
+  const chat = String(chatId);
+  const lapse = (times: Readonly<Record<string, number>>) => {
+    const { [chat]: last, ...rest } = times;
+    return last === at ? rest : times;
+  };
+  const sends = state.groupSends[chat];
+  return {
+    ...next,
+    lastChatSend: lapse(state.lastChatSend),
+    lastGroupStream: lapse(state.lastGroupStream),
+    groupSends: sends ? { ...state.groupSends, [chat]: withoutOne(sends, at) } : state.groupSends,
+  };
+}
+
+function withoutOne(times: readonly number[], at: number): number[] {
+  const index = times.lastIndexOf(at);
+  return index < 0 ? [...times] : [...times.slice(0, index), ...times.slice(index + 1)];
 }
 
 /** The call of a running entry finished for good (success or fatal error). */
@@ -275,6 +331,17 @@ export function pauseBucket(state: SchedulerState, bucket: BucketId, untilMs: nu
   const current = state.pausedUntil[bucket] ?? 0;
   if (current >= untilMs) return state;
   return { ...state, pausedUntil: { ...state.pausedUntil, [bucket]: untilMs } };
+}
+
+/**
+ * Keeps the chat free of streaming edits until `untilMs` (never shortens a hold): a turn there has
+ * written its last text, and its final answer and notice should not wait behind an edit that the
+ * final text replaces anyway.
+ */
+export function holdStream(state: SchedulerState, chatId: number, untilMs: number) {
+  const chat = String(chatId);
+  if ((state.streamHeldUntil[chat] ?? 0) >= untilMs) return state;
+  return { ...state, streamHeldUntil: { ...state.streamHeldUntil, [chat]: untilMs } };
 }
 
 export interface RequeueResult {
@@ -300,8 +367,9 @@ export function requeue(
   const entry = state.running.find((e) => e.id === id);
   if (!entry) return { state, absorbedWins: false };
   const running = state.running.filter((e) => e !== entry);
+  const { chargedAt: _charged, ...uncharged } = entry;
   let back: Entry = {
-    ...entry,
+    ...uncharged,
     notBefore: retry.notBefore ?? entry.notBefore,
     attempts: retry.attempts ?? entry.attempts,
   };
@@ -327,19 +395,4 @@ export function requeue(
 /** Removes every waiting entry (stop): the shell rejects their callers. */
 export function drainWaiting(state: SchedulerState): { state: SchedulerState; drained: Entry[] } {
   return { state: { ...state, waiting: [] }, drained: [...state.waiting] };
-}
-
-export interface BackoffConfig {
-  minMs: number;
-  maxMs: number;
-  /** Up to this fraction is added at random, so clients recovering together spread out. */
-  jitter: number;
-}
-
-export const defaultBackoff: Readonly<BackoffConfig> = { minMs: 1000, maxMs: 30_000, jitter: 0.2 };
-
-/** Delay before retry number `attempt` (1-based): min·2^(attempt−1), jittered, capped at max. */
-export function backoffDelay(attempt: number, config: BackoffConfig, random01: number): number {
-  const base = config.minMs * 2 ** Math.max(0, attempt - 1);
-  return Math.round(Math.min(config.maxMs, base * (1 + config.jitter * random01)));
 }

@@ -60,7 +60,13 @@ export function findMethod(name: string): { name: string; handler: MethodHandler
   return BY_LOWER_NAME.get(name.toLowerCase());
 }
 
-/** Calls that produce or change messages: the only ones counted against flood limits. */
+/**
+ * The calls Telegram's flood limits count: sending a message and editing one ("no more than one
+ * message per second" in a chat, "no more than 20 messages per minute in the same group" — the
+ * Bot API FAQ; editing counts like sending, as bots in busy groups find out). Managing topics,
+ * deleting messages, chat actions and callback answers put no message in the chat and are not
+ * counted. A call refused with an error sent nothing and is not counted either (see server.ts).
+ */
 export const RATE_LIMITED_METHODS = new Set([
   'sendMessage',
   'sendRichMessage',
@@ -68,7 +74,4 @@ export const RATE_LIMITED_METHODS = new Set([
   'editMessageReplyMarkup',
   'sendDocument',
   'sendPhoto',
-  'deleteMessage',
-  'createForumTopic',
-  'editForumTopic',
 ]);
