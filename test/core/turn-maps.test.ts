@@ -100,7 +100,7 @@ async function setup() {
   return { turns, sent, user, assistant, status, idle, deleted, follow, untilDelivered, chats };
 }
 
-const empty = { turns: 0, lastUserMessage: 0, ownReplies: 0, queued: 0 };
+const empty = { turns: 0, lastUserMessage: 0, ownReplies: 0, queued: 0, retries: 0 };
 
 describe('TurnRegistry memory', () => {
   it('keeps nothing for sessions no chat follows, however many send events', async () => {

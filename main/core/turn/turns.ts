@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import type { BridgeEvent, OpencodeAdapter } from '../opencode/adapter';
 import type { Messenger, Place } from '../telegram/messenger';
 import { LiveTurn } from './live-turn';
+import { PromptRetries, type Schedule, type SentPrompt } from './prompt-retry';
 
 /** How long a prompt may go without any sign of OpenCode working on it. */
 const PROMPT_START_TIMEOUT_MS = 30_000;
@@ -19,6 +20,8 @@ export interface TurnRegistryDeps {
   store: StateStore;
   now: () => number;
   onChange: () => void;
+  /** Timers of the resends after a "database is locked" (tests pass a fake clock). */
+  schedule?: Schedule;
 }
 
 export interface TurnOptions {
@@ -57,7 +60,32 @@ export class TurnRegistry {
    */
   private readonly queued = new Map<string, number[]>();
 
-  constructor(private readonly deps: TurnRegistryDeps) {}
+  /** Prompts OpenCode dropped because its database was locked, sent again (prompt-retry.ts). */
+  private readonly retries: PromptRetries;
+
+  constructor(private readonly deps: TurnRegistryDeps) {
+    this.retries = new PromptRetries({
+      messenger: deps.messenger,
+      log: deps.log,
+      giveUp: (sessionId, error) => {
+        const turn = this.turns.get(sessionId);
+        if (!turn) return;
+        turn.apply({ type: 'turn-failed', sessionId, error });
+        void this.finish(turn);
+      },
+      ...(deps.schedule ? { schedule: deps.schedule } : {}),
+    });
+  }
+
+  /** A prompt is about to go to an idle session: kept, to send again if OpenCode drops it. */
+  expectPrompt(sessionId: string, prompt: SentPrompt): void {
+    this.retries.track(sessionId, prompt);
+  }
+
+  /** The prompt did not reach OpenCode at all (the sender says so): nothing to send again. */
+  promptFailed(sessionId: string): void {
+    this.retries.forget(sessionId);
+  }
 
   isBusy(sessionId: string): boolean {
     return this.turns.has(sessionId);
@@ -114,6 +142,8 @@ export class TurnRegistry {
   private watchStart(turn: LiveTurn): void {
     const timer = setTimeout(() => {
       if (this.turns.get(turn.sessionId) !== turn || turn.started) return;
+      // Sending the prompt again after a locked database: the clock starts over.
+      if (this.retries.retrying(turn.sessionId)) return this.watchStart(turn);
       void this.deps.client.sessionStatus().then(
         (status) => {
           if (status[turn.sessionId] || turn.started || this.turns.get(turn.sessionId) !== turn)
@@ -136,6 +166,7 @@ export class TurnRegistry {
 
   onEvent(event: BridgeEvent): void {
     const { sessionId } = event;
+    if (this.retries.onEvent(event)) return;
     if (event.type === 'session-deleted') this.forget(sessionId);
     if (event.type === 'user-message' && (this.turns.has(sessionId) || this.followed(sessionId))) {
       this.lastUserMessage.set(sessionId, { id: event.messageId, created: event.created });
@@ -242,6 +273,7 @@ export class TurnRegistry {
   private finish(turn: LiveTurn): Promise<void> {
     if (this.turns.get(turn.sessionId) !== turn) return Promise.resolve();
     this.turns.delete(turn.sessionId);
+    this.retries.forget(turn.sessionId);
     this.deps.onChange();
     const delivered = turn.finish().then(async () => {
       // Only this turn's record: the session's next turn may have recorded its own meanwhile.
@@ -269,6 +301,7 @@ export class TurnRegistry {
 
   /** A deleted session: what was kept for its next turn is not needed any more. */
   private forget(sessionId: string): void {
+    this.retries.forget(sessionId);
     this.lastUserMessage.delete(sessionId);
     this.queued.delete(sessionId);
   }
@@ -280,6 +313,7 @@ export class TurnRegistry {
       lastUserMessage: this.lastUserMessage.size,
       ownReplies: this.ownReplies.size,
       queued: this.queued.size,
+      retries: this.retries.size,
     };
   }
 
@@ -292,6 +326,7 @@ export class TurnRegistry {
     this.turns.clear();
     this.lastUserMessage.clear();
     this.queued.clear();
+    this.retries.clear();
   }
 }
 
