@@ -91,6 +91,7 @@ describe('the OpenCode server the bridge launches', () => {
       TELEGRAM_ALLOWED_USERS: String(OWNER.id),
       TELEGRAM_API_ROOT: telegram.apiRoot,
       BRIDGE_TRANSCRIBE_KEY: TRANSCRIBE_KEY,
+      BRIDGE_TRANSCRIBE_URL: 'http://127.0.0.1:9/v1',
       // Some other variable that happens to carry the token.
       WEBHOOK_URL: `https://example.invalid/bot${TOKEN}/`,
       OPENCODE_PORT: String(port),

@@ -33,6 +33,17 @@ async function turn(text: string, timeoutMs = 60_000): Promise<Turn> {
         .find((m) => NOTICE.test(m.text ?? '')),
     { timeoutMs },
   );
+  // The fake records a call once its handler has returned, a moment after the message shows.
+  await telegram.waitFor(() =>
+    telegram
+      .calls()
+      .some(
+        (c) =>
+          c.ok &&
+          c.params['chat_id'] === OWNER.id &&
+          (c.result as { message_id?: number } | undefined)?.message_id === notice.messageId,
+      ),
+  );
   const mine = botMessages(telegram, OWNER.id).slice(before);
   return {
     replies: mine.filter((m) => m.messageId < notice.messageId),
