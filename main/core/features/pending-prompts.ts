@@ -5,9 +5,9 @@ import type { Context } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { BridgeContext } from '../context';
 import { toError } from '../errors';
-import type { Session } from '../opencode/types';
 import type { PromptRecord } from '../state-store';
 import type { Place } from '../telegram/messenger';
+import { promptDestinations } from './prompt-destinations';
 
 /** The exact text of a prompt too long for one message, sent as a .txt document with it. */
 export interface PromptFile {
@@ -71,51 +71,14 @@ export class PendingPrompts {
     return shown;
   }
 
-  /**
-   * Where a session's prompts go: the chat following it or, for a sub-agent's session (the task
-   * tool), the chat following its parent. Also the session's folder, which OpenCode keeps its
-   * pending requests by, and the sessions on the way (the session first, then its parents).
-   */
-  private async locate(
-    sessionId: string,
-  ): Promise<{ place: Place | undefined; directory: string | undefined; chain: Session[] }> {
-    const { chats, client } = this.context;
-    let directory = chats.all().find((c) => c.sessionId === sessionId)?.directory;
-    const chain: Session[] = [];
-    let current: string | undefined = sessionId;
-    for (let depth = 0; current && depth < 5; depth++) {
-      const session: Session | undefined = await client.getSession(current).catch(() => undefined);
-      if (depth === 0) directory = session?.directory ?? directory;
-      if (session) chain.push(session);
-      const [place] = chats.placesOf(current);
-      if (place) return { place, directory, chain };
-      current = session?.parentID;
-    }
-    return { place: undefined, directory, chain };
-  }
-
-  /** The followed chat or, for a session no chat follows, where the desk's prompts go. */
-  private async destinations(
-    requestId: string,
-    sessionId: string,
-    retry: () => void,
-  ): Promise<{ places: Place[]; directory: string | undefined; header?: string | undefined }> {
-    const { place, directory, chain } = await this.locate(sessionId);
-    if (place) return { places: [place], directory };
-    const [session, parent] = chain;
-    const desk = this.context.desk;
-    if (!session || !desk) return { places: [], directory };
-    const route = await desk.promptPlaces(requestId, session, parent, retry);
-    return { places: route?.places ?? [], directory, header: route?.header };
-  }
-
   private async send(
     requestId: string,
     sessionId: string,
     build: (token: string, directory: string | undefined) => PromptContent,
   ): Promise<PromptRecord | undefined> {
     const { context } = this;
-    const { places, directory, header } = await this.destinations(
+    const { places, directory, header } = await promptDestinations(
+      context,
       requestId,
       sessionId,
       () => void this.show(requestId, sessionId, build),
