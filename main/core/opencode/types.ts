@@ -6,6 +6,10 @@
 // `question.*`, `message.part.delta`); its root export describes an older server, and neither is
 // OpenCode 2's `/api/*`. Each shape is picked down to the fields the bridge reads, so a field the
 // SDK renames or drops breaks the build, while tests and fixtures need not spell out the rest.
+// Fields the bridge can do without are optional here even where the SDK requires them (and
+// 1.18.33 sends them): a malformed event is checked field by field (event-shape.ts) instead.
+// Where the SDK is wrong for the 1.18.33 binary (compared with test/fixtures/opencode-events and
+// opencode-rest), the comment at that type says so.
 import type * as Sdk from '@opencode-ai/sdk/v2/types';
 
 /** Keeps `K` as the SDK types them; every other field of `T` is dropped. */
@@ -36,10 +40,9 @@ export interface ProvidersInfo {
 }
 
 /**
- * One file of `GET /session/:id/diff` (the SDK's `SnapshotFileDiff`: the route does not answer its
- * `FileDiff`, which says `path`). The SDK has `file` and `patch` optional; 1.18.33 always sends
- * both for a changed file (test/fixtures/opencode-rest/session-diff-message.json), so they are
- * required here.
+ * One file of `GET /session/:id/diff` (the SDK's `SnapshotFileDiff`; its `FileDiff`, with `path`,
+ * belongs to other routes). The SDK has `file` and `patch` optional; 1.18.33 always sends both for
+ * a changed file (test/fixtures/opencode-rest/session-diff-message.json): required here.
  */
 export type FileDiff = Required<Pick<Sdk.SnapshotFileDiff, 'file' | 'patch'>> &
   Pick<Sdk.SnapshotFileDiff, 'additions' | 'deletions' | 'status'>;
@@ -55,16 +58,15 @@ export type SessionStatus =
 export type TokenUsage = Omit<Sdk.AssistantMessage['tokens'], 'total'>;
 
 /**
- * Any of the SDK's named errors, by name and message. Kept open (`name: string`): the server
- * also reports errors the SDK does not list (`session.error` with a plain `UnknownError` whose
- * message is a stack trace, e.g. "database is locked").
+ * Any of the SDK's named errors, by name and message, kept open (`name` any string) so a newer
+ * server's error still renders. ("database is locked" comes as an `UnknownError` whose message is
+ * a whole stack trace: v1/normalise.ts turns it into plain words.)
  */
 export interface MessageError {
   name: NonNullable<Sdk.AssistantMessage['error']>['name'] | (string & {});
   data?: { message?: string; [key: string]: unknown };
 }
 
-/** The SDK makes `agent` and `model` required; a message read back from an old session may lack them. */
 export type UserMessage = Slice<Sdk.UserMessage, 'id' | 'sessionID' | 'role' | 'time'> &
   Loose<Sdk.UserMessage, 'agent' | 'model'>;
 
@@ -84,14 +86,10 @@ type PartBase = 'id' | 'sessionID' | 'messageID';
 export type TextPart = Slice<Sdk.TextPart, PartBase | 'type' | 'text'> &
   Loose<Sdk.TextPart, 'synthetic' | 'ignored' | 'time'>;
 
-// The SDK makes a reasoning part's `time` required; the bridge does not need it.
 export type ReasoningPart = Slice<Sdk.ReasoningPart, PartBase | 'type' | 'text'> &
   Loose<Sdk.ReasoningPart, 'time'>;
 
-/**
- * The SDK requires `input` on every state and `title` on a completed one; 1.18.33 streams a
- * pending tool part before its input is known, so both are optional here.
- */
+/** Narrowed to what the tool summary reads (`input`, `title`); the SDK's extra fields dropped. */
 export type ToolState =
   | { status: 'pending'; input?: Record<string, unknown> }
   | { status: 'running'; input: Record<string, unknown>; title?: string }
@@ -121,8 +119,6 @@ export type PermissionRequest = Slice<
   Loose<Sdk.PermissionRequest, 'metadata' | 'always' | 'tool'>;
 
 export interface QuestionRequest extends Pick<Sdk.QuestionRequest, 'id' | 'sessionID'> {
-  // The SDK requires `header` and each option's `description`; the tool's schema lets the agent
-  // leave them out.
   questions: Array<
     Pick<Sdk.QuestionInfo, 'question' | 'multiple' | 'custom'> & {
       header?: string;
@@ -132,8 +128,8 @@ export interface QuestionRequest extends Pick<Sdk.QuestionRequest, 'id' | 'sessi
 }
 
 /**
- * One event as `GET /global/event` delivers it. The SDK's `GlobalEvent` requires `directory`;
- * `server.connected` and `server.heartbeat` come without one.
+ * One event as `GET /global/event` delivers it. SDK wrong for the binary: its `GlobalEvent`
+ * requires `directory`, but `server.connected` and `server.heartbeat` come without one.
  */
 export interface GlobalEvent {
   directory?: string;
@@ -146,7 +142,9 @@ type Props<T extends Sdk.Event['type']> = Extract<Sdk.Event, { type: T }>['prope
 
 /**
  * The raw 1.x events the v1 adapter reads (main/core/opencode/v1/normalise.ts turns them into
- * `BridgeEvent`s). `server.heartbeat` is missing from the SDK: it is typed here by hand.
+ * `BridgeEvent`s). SDK wrong for the binary: `server.heartbeat` is missing from its `Event` union
+ * (typed here by hand), and 1.18.33 also sends `sync` echoes without `properties` (sessionIdOf
+ * copes; everything not listed here is `other`).
  */
 export type OpencodeEvent =
   | { type: 'server.connected'; properties: Record<string, never> }
