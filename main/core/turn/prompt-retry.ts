@@ -19,7 +19,7 @@ export const DATABASE_GAVE_UP: MessageError = {
   data: {
     message:
       'OpenCode’s database stayed busy (another opencode process kept writing it), so your message never reached the agent. ' +
-      'Close the other opencode, or run it as `opencode attach` to this bridge’s server, then send the message again.',
+      'Close the other opencode (or start it with “opencode attach” to this bridge’s server), then send the message again.',
   },
 };
 
