@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { BridgeContext as Ctx, Feature } from '../main/core/context';
 import type { GlobalEvent } from '../main/core/opencode/types';
 import { streamedText } from '../test/support/model-server';
+import { testSettings } from '../test/support/settings';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, '../test/fixtures/opencode-events');
@@ -426,20 +427,17 @@ async function worker(url: string, stateDir: string, config: PipelineConfig): Pr
     onChange: () => undefined,
   });
   const context: Ctx = {
-    settings: {
+    settings: testSettings({
       telegramBotToken: '1:BENCH',
       allowedUserIds: [4242],
-      allowedChatIds: [],
       telegramApiRoot: 'http://127.0.0.1:9',
       opencodeUrl: url,
       opencodePort: 0,
-      opencodeUsername: 'opencode',
       opencodePassword: 'bench',
-      opencodeBinary: undefined,
       defaultProject: stateDir,
       stateDir,
       editIntervalMs: 1000,
-    },
+    }),
     logger: (scope) => hub.logger(scope),
     client,
     messenger,

@@ -11,6 +11,7 @@ import { createBridge, type Bridge } from '../../main/core/bridge';
 import { createLogHub } from '../../main/core/log';
 import { emptyState } from '../../main/core/state-store';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
+import { testSettings } from '../support/settings';
 import { until } from '../helpers/until';
 
 const OWNER = { id: 4242, first_name: 'Ada' };
@@ -96,20 +97,17 @@ async function start(): Promise<{
   const logs: string[] = [];
   hub.addSink((e) => logs.push(`${e.level} [${e.scope}] ${e.message}`));
   const bridge = createBridge(
-    {
+    testSettings({
       telegramBotToken: telegram.token,
       allowedUserIds: [OWNER.id],
-      allowedChatIds: [],
       telegramApiRoot: telegram.apiRoot,
       opencodeUrl: opencode.url,
       opencodePort: 0,
-      opencodeUsername: 'opencode',
       opencodePassword: 'pw-test',
-      opencodeBinary: undefined,
       defaultProject: tmpdir(),
       stateDir,
       editIntervalMs: 200,
-    },
+    }),
     { logHub: hub },
   );
   cleanups.push(() => bridge.stop());

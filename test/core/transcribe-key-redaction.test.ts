@@ -6,32 +6,27 @@ import { describe, expect, it } from 'vitest';
 import { createBridge } from '../../main/core/bridge';
 import { createLogHub } from '../../main/core/log';
 import { REDACTED } from '../../main/core/redact';
+import { testSettings } from '../support/settings';
 
 describe('transcription key', () => {
   it('is registered with the log hub’s secrets when the bridge is created', () => {
     const key = `sk-${randomBytes(18).toString('base64url')}`;
     const hub = createLogHub();
     createBridge(
-      {
+      testSettings({
         telegramBotToken: `1:${randomBytes(20).toString('base64url')}`,
         allowedUserIds: [1],
-        allowedChatIds: [],
         telegramApiRoot: 'http://127.0.0.1:1',
         opencodeUrl: 'http://127.0.0.1:2',
-        opencodePort: 4096,
-        opencodeUsername: 'opencode',
-        opencodePassword: undefined,
-        opencodeBinary: undefined,
         defaultProject: tmpdir(),
         stateDir: tmpdir(),
-        editIntervalMs: 1000,
         transcription: {
           url: 'http://127.0.0.1:8080/v1',
           model: 'whisper-1',
           key,
           language: undefined,
         },
-      },
+      }),
       { logHub: hub },
     );
     expect(hub.secrets()).toContain(key);

@@ -17,6 +17,7 @@ import {
   useBridges,
   userTextsOf,
 } from './bench';
+import { buttonsOf, press as pressButton } from './desk';
 
 const bench = useBench();
 const bridges = useBridges(bench);
@@ -54,23 +55,9 @@ function lastMessageId(): number {
   return bench.telegram.messages(OWNER.id).at(-1)?.messageId ?? 0;
 }
 
-const buttonsOf = (m: MessageView): Array<{ text: string; data: string }> =>
-  (m.replyMarkup?.inline_keyboard ?? [])
-    .flat()
-    .map((b) => ({ text: b.text, data: 'callback_data' in b ? (b.callback_data ?? '') : '' }));
-
-function press(m: MessageView, label: string | RegExp, from: FakeUser = OWNER): string {
-  const button = buttonsOf(m).find((b) =>
-    typeof label === 'string' ? b.text.includes(label) : label.test(b.text),
-  );
-  if (!button) throw new Error(`no button ${label} on message ${m.messageId}: ${m.text}`);
-  return bench.telegram.userPressesButton({
-    from,
-    chatId: m.chatId,
-    messageId: m.messageId,
-    data: button.data,
-  });
-}
+/** Presses the button whose text contains `label`, as the owner unless said. */
+const press = (m: MessageView, label: string, from: FakeUser = OWNER): string =>
+  pressButton(bench, m, label, from);
 
 /** A bot message with a button carrying any data: what a tampering client could send back. */
 async function forgedButton(chatId: number, data: string): Promise<MessageView> {

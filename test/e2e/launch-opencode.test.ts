@@ -1,9 +1,6 @@
 // Issue 2: without OPENCODE_URL the bridge launches `opencode serve` itself on the pinned port,
 // with a generated password, and stops it when it stops.
-import { mkdir, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../support/bridge-process';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
@@ -12,7 +9,7 @@ import { expectedReply, startModelServer, type ModelServer } from '../support/mo
 import {
   defaultOpencodeConfig,
   isolatedOpencodeEnv,
-  makeGitProject,
+  makeOpencodeDirs,
   opencodeBin,
 } from '../support/opencode';
 import { OWNER, botMessages, tempDir, waitForNotice } from './bench';
@@ -39,18 +36,7 @@ const portOpen = (port: number): Promise<boolean> =>
 
 describe('bridge-launched OpenCode', () => {
   it('serves on the pinned port, answers prompts, and is stopped with the bridge', async () => {
-    const root = await mkdtemp(path.join(tmpdir(), 'oc-launch-'));
-    const dirs = {
-      root,
-      home: path.join(root, 'home'),
-      data: path.join(root, 'data'),
-      config: path.join(root, 'config'),
-      cache: path.join(root, 'cache'),
-      state: path.join(root, 'state'),
-      project: path.join(root, 'project'),
-    };
-    for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
-    await makeGitProject(dirs.project);
+    const dirs = await makeOpencodeDirs('oc-launch-');
     const port = await freePort();
     const bridge = startBridge({
       ...isolatedOpencodeEnv(

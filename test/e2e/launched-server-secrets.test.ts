@@ -3,8 +3,6 @@
 // /proc/<pid>/environ and cmdline, what `env` prints when the agent runs it, and the state file.
 import { randomBytes, randomInt } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../support/bridge-process';
@@ -20,7 +18,7 @@ import {
   deepMerge,
   defaultOpencodeConfig,
   isolatedOpencodeEnv,
-  makeGitProject,
+  makeOpencodeDirs,
   opencodeBin,
 } from '../support/opencode';
 import { OWNER, botMessages, tempDir, waitForNotice } from './bench';
@@ -65,21 +63,10 @@ const readEnviron = async (pid: number): Promise<Record<string, string>> =>
 
 describe('the OpenCode server the bridge launches', () => {
   it('holds no Telegram token or bridge secret in its environment, its arguments or the state file', async () => {
-    const root = await mkdtemp(path.join(tmpdir(), 'oc-secrets-'));
-    const dirs = {
-      root,
-      home: path.join(root, 'home'),
-      data: path.join(root, 'data'),
-      config: path.join(root, 'config'),
-      cache: path.join(root, 'cache'),
-      state: path.join(root, 'state'),
-      project: path.join(root, 'project'),
-    };
-    for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
-    await makeGitProject(dirs.project);
+    const dirs = await makeOpencodeDirs('oc-secrets-');
     const port = await freePort();
     const stateDir = await tempDir('bridge-state-');
-    const envFile = path.join(root, 'agent-env.txt');
+    const envFile = path.join(dirs.root, 'agent-env.txt');
     const bridge = startBridge({
       ...isolatedOpencodeEnv(
         dirs,

@@ -10,6 +10,7 @@ import type { BridgeSettings } from '../../main/core/bridge-api';
 import { createBridge } from '../../main/core/bridge';
 import type { BridgeStatus, LogEntry } from '../../main/core/status';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
+import { testSettings } from '../support/settings';
 import { OWNER, botMessages, tempDir } from './bench';
 
 /** A fresh token in Telegram's shape for this run. */
@@ -44,20 +45,16 @@ afterAll(async () => {
 });
 
 async function settings(password: string | undefined): Promise<BridgeSettings> {
-  return {
+  return testSettings({
     telegramBotToken: TOKEN,
     allowedUserIds: [OWNER.id],
-    allowedChatIds: [],
     telegramApiRoot: telegram.apiRoot,
     opencodeUrl: proxyUrl,
-    opencodePort: 4096,
-    opencodeUsername: 'opencode',
     opencodePassword: password,
-    opencodeBinary: undefined,
     defaultProject: await tempDir('redaction-project-'),
     stateDir: await tempDir('redaction-state-'),
     editIntervalMs: 250,
-  };
+  });
 }
 
 const leaks = (text: string): string[] => SECRETS.filter((secret) => text.includes(secret));

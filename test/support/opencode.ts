@@ -87,6 +87,30 @@ export interface OpencodeDirs {
   project: string;
 }
 
+/** The folders of an isolated OpenCode below `root`: home, the XDG folders and the project. */
+function dirsBelow(root: string, project = join(root, 'project')): OpencodeDirs {
+  return {
+    root,
+    home: join(root, 'home'),
+    data: join(root, 'data'),
+    config: join(root, 'config'),
+    cache: join(root, 'cache'),
+    state: join(root, 'state'),
+    project,
+  };
+}
+
+/**
+ * A fresh temp tree for an OpenCode that a bridge launches itself (see isolatedOpencodeEnv): every
+ * folder made, the project a git repo with one commit.
+ */
+export async function makeOpencodeDirs(prefix: string): Promise<OpencodeDirs> {
+  const dirs = dirsBelow(await mkdtemp(join(tmpdir(), prefix)));
+  for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
+  await makeGitProject(dirs.project);
+  return dirs;
+}
+
 export interface StartOpencodeOptions {
   /** OpenAI-compatible base URL, e.g. http://127.0.0.1:PORT/v1 */
   modelBaseUrl: string;
@@ -218,15 +242,10 @@ export function isolatedOpencodeEnv(
 
 export async function startOpencode(opts: StartOpencodeOptions): Promise<OpencodeInstance> {
   const root = await mkdtemp(join(tmpdir(), 'oc-bench-'));
-  const dirs: OpencodeDirs = {
+  const dirs = dirsBelow(
     root,
-    home: join(root, 'home'),
-    data: join(root, 'data'),
-    config: join(root, 'config'),
-    cache: join(root, 'cache'),
-    state: join(root, 'state'),
-    project: opts.projectDir !== undefined ? resolve(opts.projectDir) : join(root, 'project'),
-  };
+    opts.projectDir !== undefined ? resolve(opts.projectDir) : undefined,
+  );
   for (const d of [dirs.home, dirs.data, dirs.config, dirs.cache, dirs.state]) {
     await mkdir(d, { recursive: true });
   }

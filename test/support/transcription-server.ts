@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { readBody } from './read-body';
 
 export const TRANSCRIPTIONS_PATH = '/v1/audio/transcriptions';
 /** OpenAI's upload limit for this endpoint. */
@@ -106,7 +107,7 @@ export async function startTranscriptionServer(
       status: 0,
     };
     requests.push(record);
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES);
     const form = body && (await parseForm(body, record.contentType));
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (res.destroyed) return;
@@ -301,18 +302,6 @@ export async function startTranscriptionServer(
     },
     close: stopListening,
   };
-}
-
-/** The body, or undefined past the upload limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 interface ParsedForm {

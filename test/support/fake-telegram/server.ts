@@ -3,6 +3,7 @@
 // equal to error_code, like api.telegram.org.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { readBody } from '../read-body';
 import type { MethodContext } from './context';
 import { ApiError, notFound, tooManyRequests, unauthorized } from './errors';
 import { BAD_GATEWAY_HTML, type Faults } from './faults';
@@ -59,7 +60,7 @@ export class FakeServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const methodName = /^\/bot[^/]*\/(.+)$/.exec(url.pathname)?.[1] ?? url.pathname;
     if (this.deps.faults.outage) {
@@ -200,16 +201,4 @@ function sendJson(res: ServerResponse, payload: unknown, status: number): void {
       'content-length': Buffer.byteLength(text),
     })
     .end(text);
-}
-
-/** The whole request body, or undefined when it exceeds the upload limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -2,14 +2,20 @@
 // in @BotFather) the bot creates, edits and deletes topics in its private chat with a user, and
 // messages there carry message_thread_id + is_topic_message, as in forum supergroups. Without
 // topic mode a private chat "is not a forum": the same 400 a plain supergroup gets.
-import type { Message, UserFromGetMe } from 'grammy/types';
+import type { UserFromGetMe } from 'grammy/types';
 import { resolveChat, type MethodContext, type MethodHandler } from '../context';
 import { ApiError, badRequest, threadNotFound } from '../errors';
-import { createMessage } from '../message-factory';
 import type { Params } from '../params';
 import { richState } from '../rich-state';
 import type { ChatState, Store, TopicState } from '../store';
-import { TOPIC_ICON_COLORS } from './forum';
+import {
+  createdTopicResult,
+  deleteTopic,
+  editTopic,
+  openTopic,
+  TOPIC_ICON_COLORS,
+  validTopicName,
+} from './forum';
 
 export const PRIVATE_TOPIC_ERRORS = { notForum: 'Bad Request: the chat is not a forum' } as const;
 
@@ -28,62 +34,8 @@ export function resolvePrivateThread(store: Store, chat: ChatState, threadId: nu
   return threadId;
 }
 
-function validName(name: string | undefined): string {
-  if (name === undefined || name.trim() === '' || name.length > 128) {
-    throw badRequest('TOPIC_NAME_INVALID');
-  }
-  return name;
-}
-
-/** Creates the topic and its forum_topic_created service message (whose id is the thread id). */
-export function openPrivateTopic(
-  store: Store,
-  chat: ChatState,
-  input: {
-    name: string;
-    iconColor: number;
-    iconCustomEmojiId?: string;
-    from: Message['from'] & object;
-    byBot: boolean;
-    now: number;
-  },
-): { topic: TopicState; message: Message } {
-  const created = {
-    name: input.name,
-    icon_color: input.iconColor,
-    ...(input.iconCustomEmojiId ? { icon_custom_emoji_id: input.iconCustomEmojiId } : {}),
-  };
-  const service = createMessage(store, {
-    chat,
-    from: input.from,
-    fromBot: input.byBot,
-    threadId: undefined,
-    replyTo: undefined,
-    content: { forum_topic_created: created },
-    text: undefined,
-    html: undefined,
-    entities: [],
-    replyMarkup: undefined,
-    now: input.now,
-  });
-  const threadId = service.messageId;
-  service.threadId = threadId;
-  service.message = { ...service.message, message_thread_id: threadId, is_topic_message: true };
-  const topic: TopicState = {
-    chatId: chat.chat.id,
-    threadId,
-    name: input.name,
-    iconColor: input.iconColor,
-    iconCustomEmojiId: input.iconCustomEmojiId,
-    closed: false,
-    deleted: false,
-    createdByBot: input.byBot,
-    createdAt: input.now,
-  };
-  store.addTopic(topic);
-  store.changed();
-  return { topic, message: service.message };
-}
+/** userCreatesTopic (rich-api.ts) opens a private topic as createForumTopic opens one. */
+export { openTopic as openPrivateTopic } from './forum';
 
 const inPrivateChat = (ctx: MethodContext, params: Params): ChatState | undefined => {
   const chat = resolveChat(ctx, params);
@@ -103,20 +55,15 @@ export function privateCreateForumTopic(forum: MethodHandler): MethodHandler {
     const iconColor = params.optInt('icon_color') ?? TOPIC_ICON_COLORS[0]!;
     if (!TOPIC_ICON_COLORS.includes(iconColor)) throw badRequest('TOPIC_ICON_COLOR_INVALID');
     const iconCustomEmojiId = params.optString('icon_custom_emoji_id') || undefined;
-    const { topic } = openPrivateTopic(ctx.store, chat, {
-      name: validName(params.optString('name')),
+    const { topic } = openTopic(ctx.store, chat, {
+      name: validTopicName(params.optString('name')),
       iconColor,
       ...(iconCustomEmojiId ? { iconCustomEmojiId } : {}),
       from: ctx.store.botUser,
       byBot: true,
       now: ctx.now(),
     });
-    return {
-      message_thread_id: topic.threadId,
-      name: topic.name,
-      icon_color: topic.iconColor,
-      ...(iconCustomEmojiId ? { icon_custom_emoji_id: iconCustomEmojiId } : {}),
-    };
+    return createdTopicResult(topic);
   };
 }
 
@@ -133,15 +80,9 @@ export function privateEditForumTopic(forum: MethodHandler): MethodHandler {
     const chat = inPrivateChat(ctx, params);
     if (!chat) return forum(ctx, params);
     const topic = privateTopic(ctx, params, chat);
-    const name = params.optString('name') ? validName(params.optString('name')) : topic.name;
-    const emoji = params.optString('icon_custom_emoji_id');
-    const iconCustomEmojiId = emoji === undefined ? topic.iconCustomEmojiId : emoji || undefined;
-    if (name === topic.name && iconCustomEmojiId === topic.iconCustomEmojiId) {
-      throw badRequest('TOPIC_NOT_MODIFIED');
-    }
-    topic.name = name;
-    topic.iconCustomEmojiId = iconCustomEmojiId;
-    return true;
+    // An empty name keeps the topic's name, as the Bot API documents it.
+    const name = params.optString('name') ? validTopicName(params.optString('name')) : topic.name;
+    return editTopic(topic, name, params);
   };
 }
 
@@ -149,15 +90,6 @@ export function privateDeleteForumTopic(forum: MethodHandler): MethodHandler {
   return (ctx, params) => {
     const chat = inPrivateChat(ctx, params);
     if (!chat) return forum(ctx, params);
-    const topic = privateTopic(ctx, params, chat);
-    topic.deleted = true;
-    const now = ctx.now();
-    for (const message of ctx.store.chatMessages(topic.chatId)) {
-      if (message.threadId === topic.threadId && !message.deleted) {
-        message.deleted = true;
-        message.deletedAt = now;
-      }
-    }
-    return true;
+    return deleteTopic(ctx.store, privateTopic(ctx, params, chat), ctx.now());
   };
 }
