@@ -4,22 +4,24 @@ import type { ChatDirectory } from '../chats';
 import { toError } from '../errors';
 import type { InFlightTurn, StateStore } from '../state-store';
 import type { Logger } from '../log';
-import type { OpencodeClient } from '../opencode/client';
-import type { OpencodeEvent } from '../opencode/types';
+import type { BridgeEvent, OpencodeAdapter } from '../opencode/adapter';
 import type { Messenger, Place } from '../telegram/messenger';
 import { LiveTurn } from './live-turn';
+import { PromptRetries, type Schedule, type SentPrompt } from './prompt-retry';
 
 /** How long a prompt may go without any sign of OpenCode working on it. */
 const PROMPT_START_TIMEOUT_MS = 30_000;
 
 export interface TurnRegistryDeps {
   messenger: Messenger;
-  client: OpencodeClient;
+  client: OpencodeAdapter;
   chats: ChatDirectory;
   log: Logger;
   store: StateStore;
   now: () => number;
   onChange: () => void;
+  /** Timers of the resends after a "database is locked" (tests pass a fake clock). */
+  schedule?: Schedule;
 }
 
 export interface TurnOptions {
@@ -58,7 +60,32 @@ export class TurnRegistry {
    */
   private readonly queued = new Map<string, number[]>();
 
-  constructor(private readonly deps: TurnRegistryDeps) {}
+  /** Prompts OpenCode dropped because its database was locked, sent again (prompt-retry.ts). */
+  private readonly retries: PromptRetries;
+
+  constructor(private readonly deps: TurnRegistryDeps) {
+    this.retries = new PromptRetries({
+      messenger: deps.messenger,
+      log: deps.log,
+      giveUp: (sessionId, error) => {
+        const turn = this.turns.get(sessionId);
+        if (!turn) return;
+        turn.apply({ type: 'turn-failed', sessionId, error });
+        void this.finish(turn);
+      },
+      ...(deps.schedule ? { schedule: deps.schedule } : {}),
+    });
+  }
+
+  /** A prompt is about to go to an idle session: kept, to send again if OpenCode drops it. */
+  expectPrompt(sessionId: string, prompt: SentPrompt): void {
+    this.retries.track(sessionId, prompt);
+  }
+
+  /** The prompt did not reach OpenCode at all (the sender says so): nothing to send again. */
+  promptFailed(sessionId: string): void {
+    this.retries.forget(sessionId);
+  }
 
   isBusy(sessionId: string): boolean {
     return this.turns.has(sessionId);
@@ -109,12 +136,14 @@ export class TurnRegistry {
   }
 
   /**
-   * `prompt_async` answers 204 before OpenCode looks at the prompt; one it then refuses (an
+   * OpenCode takes a prompt before it looks at it; one it then refuses (an
    * attachment it cannot read) produces no event at all. Such a turn must not say "working" forever.
    */
   private watchStart(turn: LiveTurn): void {
     const timer = setTimeout(() => {
       if (this.turns.get(turn.sessionId) !== turn || turn.started) return;
+      // Sending the prompt again after a locked database: the clock starts over.
+      if (this.retries.retrying(turn.sessionId)) return this.watchStart(turn);
       void this.deps.client.sessionStatus().then(
         (status) => {
           if (status[turn.sessionId] || turn.started || this.turns.get(turn.sessionId) !== turn)
@@ -135,22 +164,19 @@ export class TurnRegistry {
     this.queued.set(sessionId, [...(this.queued.get(sessionId) ?? []), replyTo]);
   }
 
-  onEvent(event: OpencodeEvent, sessionId: string): void {
-    if (event.type === 'session.deleted') this.forget(sessionId);
-    if (
-      event.type === 'message.updated' &&
-      event.properties.info.role === 'user' &&
-      (this.turns.has(sessionId) || this.followed(sessionId))
-    ) {
-      const { id, time } = event.properties.info;
-      this.lastUserMessage.set(sessionId, { id, created: time.created });
+  onEvent(event: BridgeEvent): void {
+    const { sessionId } = event;
+    if (this.retries.onEvent(event)) return;
+    if (event.type === 'session-deleted') this.forget(sessionId);
+    if (event.type === 'user-message' && (this.turns.has(sessionId) || this.followed(sessionId))) {
+      this.lastUserMessage.set(sessionId, { id: event.messageId, created: event.created });
     }
-    if (event.type === 'session.idle') this.queued.delete(sessionId);
+    if (event.type === 'turn-finished') this.queued.delete(sessionId);
     let turn = this.turns.get(sessionId);
-    if (turn && event.type === 'message.updated' && event.properties.info.role === 'assistant') {
+    if (turn && event.type === 'assistant-message') {
       // An answer to a later user message: a queued prompt has started. It gets its own reply.
       const own = turn.model.userMessageId;
-      const parent = event.properties.info.parentID;
+      const parent = event.message.parentID;
       if (own !== undefined && parent > own) {
         const place = turn.place;
         const delivered = this.finish(turn);
@@ -165,7 +191,7 @@ export class TurnRegistry {
       }
     }
     if (!turn) {
-      if (event.type !== 'session.status' || event.properties.status.type !== 'busy') return;
+      if (event.type !== 'status' || event.status.type !== 'busy') return;
       // A turn left on the phone by a previous run of the bridge continues in its own message.
       turn = this.resumePersisted(sessionId);
       if (!turn) {
@@ -181,7 +207,7 @@ export class TurnRegistry {
     }
     turn.apply(event);
     // OpenCode sends idle twice after an abort or error: the first one ends the turn.
-    if (event.type === 'session.idle') void this.finish(turn);
+    if (event.type === 'turn-finished') void this.finish(turn);
   }
 
   /**
@@ -247,6 +273,7 @@ export class TurnRegistry {
   private finish(turn: LiveTurn): Promise<void> {
     if (this.turns.get(turn.sessionId) !== turn) return Promise.resolve();
     this.turns.delete(turn.sessionId);
+    this.retries.forget(turn.sessionId);
     this.deps.onChange();
     const delivered = turn.finish().then(async () => {
       // Only this turn's record: the session's next turn may have recorded its own meanwhile.
@@ -274,6 +301,7 @@ export class TurnRegistry {
 
   /** A deleted session: what was kept for its next turn is not needed any more. */
   private forget(sessionId: string): void {
+    this.retries.forget(sessionId);
     this.lastUserMessage.delete(sessionId);
     this.queued.delete(sessionId);
   }
@@ -285,6 +313,7 @@ export class TurnRegistry {
       lastUserMessage: this.lastUserMessage.size,
       ownReplies: this.ownReplies.size,
       queued: this.queued.size,
+      retries: this.retries.size,
     };
   }
 
@@ -297,6 +326,7 @@ export class TurnRegistry {
     this.turns.clear();
     this.lastUserMessage.clear();
     this.queued.clear();
+    this.retries.clear();
   }
 }
 
