@@ -346,7 +346,8 @@ async function worker(url: string, stateDir: string, config: PipelineConfig): Pr
   const { createLogHub } = await import('../main/core/log');
   const { OpencodeClient } = await import('../main/core/opencode/client');
   const { EventStream } = await import('../main/core/opencode/event-stream');
-  const { sessionIdOf } = await import('../main/core/opencode/types');
+  const { EventNormaliser } = await import('../main/core/opencode/v1/normalise');
+  const { OpencodeV1Adapter } = await import('../main/core/opencode/v1/adapter');
   const { StateStore } = await import('../main/core/state-store');
   const { Messenger } = await import('../main/core/telegram/messenger');
   const { classifyTelegramError, createOutbox } = await import('../main/core/telegram/outbox');
@@ -383,12 +384,19 @@ async function worker(url: string, stateDir: string, config: PipelineConfig): Pr
 
   const store = StateStore.inDir(stateDir);
   await store.load();
-  const client = new OpencodeClient({
+  const rest = new OpencodeClient({
     baseUrl: url,
     username: 'opencode',
     password: 'bench',
     fetch: undiciFetch as never,
   });
+  const client = new OpencodeV1Adapter(rest, {
+    fetch: undiciFetch as never,
+    log: hub.logger('opencode'),
+    setting: 'OPENCODE_URL',
+  });
+  // The bench server serves no OpenAPI document: the stream is read without the server check.
+  const normaliser = new EventNormaliser();
   const unlimited = {
     chatIntervalMs: 0,
     groupPerMinute: 1e9,
@@ -453,21 +461,20 @@ async function worker(url: string, stateDir: string, config: PipelineConfig): Pr
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  // What Bridge.onOpencodeEvent does, minus the tray's session titles.
+  // What the bridge's OpenCode side does with each event, minus the tray's session titles.
   const onEvent = (global: GlobalEvent): void => {
     if (count === 0) {
       t0 = performance.now();
       cpu0 = process.cpuUsage();
     }
     count++;
-    const event = global.payload;
-    const sessionId = sessionIdOf(event);
-    if (sessionId) {
-      const busy = turns.isBusy(sessionId);
-      turns.onEvent(event, sessionId);
-      if (busy && !turns.isBusy(sessionId)) turnsEnded++;
+    const normalised = normaliser.normalise(global.payload);
+    for (const event of normalised.kind === 'events' ? normalised.events : []) {
+      const busy = turns.isBusy(event.sessionId);
+      turns.onEvent(event);
+      if (busy && !turns.isBusy(event.sessionId)) turnsEnded++;
+      for (const f of features) f.onEvent?.(event);
     }
-    for (const f of features) f.onEvent?.(event, sessionId);
     if (count === info.events) {
       t1 = performance.now();
       const used = process.cpuUsage(cpu0);
@@ -476,7 +483,7 @@ async function worker(url: string, stateDir: string, config: PipelineConfig): Pr
     }
   };
   const events = new EventStream({
-    client,
+    client: rest,
     fetch: undiciFetch as never,
     log: hub.logger('opencode'),
     onEvent,

@@ -6,8 +6,8 @@ import type { BridgeSettings } from './bridge-api';
 import type { ChatDirectory } from './chats';
 import type { ButtonPress, ButtonRegistry } from './interaction/buttons';
 import type { Logger } from './log';
-import type { OpencodeClient } from './opencode/client';
-import type { OpencodeEvent, Session } from './opencode/types';
+import type { BridgeEvent, OpencodeAdapter } from './opencode/adapter';
+import type { Session } from './opencode/types';
 import type { StateStore } from './state-store';
 import type { Messenger, Place } from './telegram/messenger';
 import type { TurnRegistry } from './turn/turns';
@@ -15,7 +15,8 @@ import type { TurnRegistry } from './turn/turns';
 export interface BridgeContext {
   settings: BridgeSettings;
   logger(scope: string): Logger;
-  client: OpencodeClient;
+  /** Everything about OpenCode goes through this adapter. */
+  client: OpencodeAdapter;
   messenger: Messenger;
   api: Api;
   store: StateStore;
@@ -69,8 +70,9 @@ export interface Feature {
   onButton?(ctx: Context, press: ButtonPress): Promise<void>;
   /** A text message that is not a command; return true when it was consumed (e.g. a typed answer). */
   onText?(ctx: Context, place: Place, text: string): Promise<boolean>;
-  /** `directory`: the project folder OpenCode raised the event in. */
-  onEvent?(event: OpencodeEvent, sessionId: string | undefined, directory?: string): void;
+  onEvent?(event: BridgeEvent): void;
+  /** OpenCode raised an event in this project folder (any event, even one the bridge skips). */
+  onFolder?(directory: string): void;
   /** After every (re)connect to OpenCode: re-read what may have been missed. */
   onConnected?(): Promise<void>;
   /** Open prompts waiting for the user, for the status and tray. */

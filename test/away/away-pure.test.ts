@@ -10,6 +10,7 @@ import {
 import { chatNotify, wants } from '../../main/core/away/notify-mode';
 import { awayFrom } from '../../main/core/away/presence';
 import type { OpencodeEvent, Session } from '../../main/core/opencode/types';
+import { bridgeEvents } from '../support/raw-events';
 
 const status = (sessionID: string, type: 'busy' | 'idle'): OpencodeEvent => ({
   type: 'session.status',
@@ -28,9 +29,22 @@ const session = (patch: Partial<Session> = {}): Session => ({
   ...patch,
 });
 
+/** The tracker, fed OpenCode 1.x's raw events through the adapter's normaliser. */
+class RawTracker {
+  private readonly tracker = new DeskTurnTracker();
+  apply(raw: OpencodeEvent, _sessionId: string, now: number) {
+    return bridgeEvents(raw)
+      .map((event) => this.tracker.apply(event, now))
+      .find((ended) => ended !== undefined);
+  }
+  isRunning(sessionId: string): boolean {
+    return this.tracker.isRunning(sessionId);
+  }
+}
+
 describe('desk turn tracker', () => {
   it('a turn runs from busy to idle, once, whichever idle comes first', () => {
-    const tracker = new DeskTurnTracker();
+    const tracker = new RawTracker();
     expect(tracker.apply(status('s', 'busy'), 's', 1000)).toBeUndefined();
     expect(tracker.apply(status('s', 'busy'), 's', 5000)).toBeUndefined();
     expect(tracker.apply(status('s', 'idle'), 's', 41_000)).toEqual({
@@ -44,7 +58,7 @@ describe('desk turn tracker', () => {
   });
 
   it('keeps a retry inside the turn, and notes a failure or an abort', () => {
-    const tracker = new DeskTurnTracker();
+    const tracker = new RawTracker();
     tracker.apply(status('a', 'busy'), 'a', 0);
     tracker.apply(
       {
@@ -81,7 +95,7 @@ describe('desk turn tracker', () => {
   });
 
   it('an idle without a busy first (the bridge started mid-turn) ends nothing', () => {
-    expect(new DeskTurnTracker().apply(idle('s'), 's', 1)).toBeUndefined();
+    expect(new RawTracker().apply(idle('s'), 's', 1)).toBeUndefined();
   });
 });
 

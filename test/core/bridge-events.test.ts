@@ -140,19 +140,37 @@ describe('malformed OpenCode events', () => {
       },
     );
     await until(() => bridge.status().sessions[0]?.title === 'New title', 5000);
-    // And the live turn (a draft, in a private chat) still takes what streams in.
-    opencode.send({
-      type: 'message.part.delta',
-      properties: {
-        sessionID: SESSION,
-        messageID: 'msg_answer',
-        partID: 'prt_answer',
-        field: 'text',
-        delta: 'still streaming',
+    // And the live turn (a draft, in a private chat) still takes what streams in: a text part
+    // from its start, as OpenCode
+    // sends it (a delta seen only from the middle of a part waits for the part's end).
+    opencode.send(
+      {
+        type: 'message.part.updated',
+        properties: {
+          sessionID: SESSION,
+          part: {
+            id: 'prt_answer',
+            messageID: 'msg_answer',
+            sessionID: SESSION,
+            type: 'text',
+            text: '',
+          },
+        },
       },
-    });
-    await telegram.waitFor(() =>
-      telegram.drafts(OWNER.id).some((d) => d.text.includes('still streaming')),
+      {
+        type: 'message.part.delta',
+        properties: {
+          sessionID: SESSION,
+          messageID: 'msg_answer',
+          partID: 'prt_answer',
+          field: 'text',
+          delta: 'still streaming',
+        },
+      },
+    );
+    await telegram.waitFor(
+      () => telegram.drafts(OWNER.id).some((d) => d.text.includes('still streaming')),
+      { timeoutMs: 15_000 },
     );
     expect(opencode.connections()).toBe(1);
     expect(bridge.status().opencode.kind).toBe('connected');

@@ -4,6 +4,7 @@ import type { OpencodeEvent } from '../../main/core/opencode/types';
 import { measureBlocks, RICH_MESSAGE_LIMITS } from '../../main/core/telegram/format';
 import { renderRichDraft, renderRichFinal, STOPPED_NOTE } from '../../main/core/turn/render-rich';
 import { TurnModel } from '../../main/core/turn/turn-model';
+import { feed } from '../support/raw-events';
 
 const S = 'ses_1';
 const part = (id: string, type: 'text' | 'reasoning', t: string): OpencodeEvent => ({
@@ -29,7 +30,7 @@ const shown = { showReasoning: true };
 
 function turnWith(...events: OpencodeEvent[]): TurnModel {
   const turn = new TurnModel(S, 0);
-  for (const e of events) turn.apply(e);
+  for (const e of events) feed(turn, e);
   return turn;
 }
 

@@ -8,6 +8,7 @@ import {
   renderNotice,
 } from '../../main/core/turn/render-turn';
 import { TurnModel } from '../../main/core/turn/turn-model';
+import { feed } from '../support/raw-events';
 
 const S = 'ses_1';
 const text = (id: string, t: string, extra: Partial<Part> = {}): OpencodeEvent => ({
@@ -44,26 +45,26 @@ const options = { showReasoning: false };
 describe('TurnModel', () => {
   it('builds the answer from deltas, and the final part text replaces them', () => {
     const turn = new TurnModel(S, 0);
-    turn.apply(text('p1', ''));
-    turn.apply(delta('p1', 'Hel'));
-    turn.apply(delta('p1', 'lo'));
+    feed(turn, text('p1', ''));
+    feed(turn, delta('p1', 'Hel'));
+    feed(turn, delta('p1', 'lo'));
     expect(turn.answer).toBe('Hello');
-    turn.apply(text('p1', 'Hello, world', { time: { start: 0, end: 1 } }));
+    feed(turn, text('p1', 'Hello, world', { time: { start: 0, end: 1 } }));
     expect(turn.answer).toBe('Hello, world');
   });
 
   it('keeps text parts in order across steps and skips synthetic ones', () => {
     const turn = new TurnModel(S, 0);
-    turn.apply(text('p1', 'First.'));
-    turn.apply(tool('c1', 'bash', { command: 'ls' }));
-    turn.apply(text('p2', 'Second.'));
-    turn.apply(text('p3', 'internal', { synthetic: true }));
+    feed(turn, text('p1', 'First.'));
+    feed(turn, tool('c1', 'bash', { command: 'ls' }));
+    feed(turn, text('p2', 'Second.'));
+    feed(turn, text('p3', 'internal', { synthetic: true }));
     expect(turn.answer).toBe('First.\n\nSecond.');
   });
 
   it('treats a user abort as a stop, not an error', () => {
     const turn = new TurnModel(S, 0);
-    turn.apply({
+    feed(turn, {
       type: 'session.error',
       properties: { sessionID: S, error: { name: 'MessageAbortedError' } },
     });
@@ -76,8 +77,8 @@ describe('TurnModel', () => {
 describe('rendering', () => {
   it('shows tools, the answer so far and progress while working', () => {
     const turn = new TurnModel(S, 0);
-    turn.apply(tool('c1', 'read', { filePath: '/p/a.ts' }));
-    turn.apply(text('p1', 'Use **bold** & <tags>'));
+    feed(turn, tool('c1', 'read', { filePath: '/p/a.ts' }));
+    feed(turn, text('p1', 'Use **bold** & <tags>'));
     expect(renderLive(turn, options)).toBe(
       '🔧 <i>read a.ts</i>\n\nUse <b>bold</b> &amp; &lt;tags&gt;\n\n⏳ <i>working…</i>',
     );
@@ -85,7 +86,7 @@ describe('rendering', () => {
 
   it('shows retries in plain words', () => {
     const turn = new TurnModel(S, 0);
-    turn.apply({
+    feed(turn, {
       type: 'session.status',
       properties: {
         sessionID: S,
@@ -97,14 +98,14 @@ describe('rendering', () => {
 
   it('keeps the live message within 4096 visible characters however long the answer', () => {
     const turn = new TurnModel(S, 0);
-    turn.apply(text('p1', 'word '.repeat(5000)));
+    feed(turn, text('p1', 'word '.repeat(5000)));
     expect(visibleLength(renderLive(turn, options))).toBeLessThanOrEqual(4096);
   });
 
   it('delivers a long final answer in full over several messages', () => {
     const turn = new TurnModel(S, 0);
     const paragraphs = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} ${'x'.repeat(200)}`);
-    turn.apply(text('p1', paragraphs.join('\n\n')));
+    feed(turn, text('p1', paragraphs.join('\n\n')));
     const chunks = renderFinal(turn, options);
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks) expect(visibleLength(chunk)).toBeLessThanOrEqual(4096);
@@ -118,7 +119,7 @@ describe('rendering', () => {
 
   it('summarises a finished turn with duration, tokens and cost', () => {
     const turn = new TurnModel(S, 1000);
-    turn.apply({
+    feed(turn, {
       type: 'message.updated',
       properties: {
         info: {
@@ -143,7 +144,7 @@ describe('rendering', () => {
       /credentials \(bad key\)/,
     );
     const turn = new TurnModel(S, 0);
-    turn.apply({
+    feed(turn, {
       type: 'session.error',
       properties: { sessionID: S, error: { name: 'APIError', data: { message: 'boom <x>' } } },
     });

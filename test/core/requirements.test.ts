@@ -2,7 +2,7 @@
 // uses: every request the client can make, every OpenCode path and event name anywhere in
 // main/core. A new route or event handler that is not added to requirements.ts fails here.
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OpencodeClient } from '../../main/core/opencode/client';
 import { specOf } from '../../main/core/opencode/compatibility';
@@ -116,5 +116,43 @@ describe('the events the bridge needs', () => {
       }
     }
     expect([...used].sort()).toEqual([...REQUIRED_EVENTS].sort());
+  });
+});
+
+/** Routes and raw event names written outside main/core/opencode/ (the adapter). */
+function leaks(files: ReadonlyArray<{ file: string; text: string }>): string[] {
+  const known = new Set([...spec.routes].map((t) => shape(pathOf(t))));
+  const found: string[] = [];
+  for (const { file, text } of files) {
+    if (file.startsWith(`opencode${sep}`)) continue;
+    for (const match of text.matchAll(/['`](\/[\w/{}$.:-]*)['`]/g)) {
+      if (known.has(shape(match[1]!))) found.push(`${file}: ${match[1]}`);
+    }
+    for (const match of text.matchAll(/['`]([a-z-]+(?:\.[a-z-]+)+)['`]/g)) {
+      if (spec.events?.has(match[1]!)) found.push(`${file}: ${match[1]}`);
+    }
+    for (const name of ['prompt_async', '/global/event', '/permission/']) {
+      if (text.includes(name)) found.push(`${file}: ${name}`);
+    }
+  }
+  return found;
+}
+
+describe('the adapter seam', () => {
+  it('keeps every OpenCode route and raw event name inside main/core/opencode/', () => {
+    expect(leaks(sources)).toEqual([]);
+  });
+
+  it('notices a feature that used a route or a raw event name', () => {
+    const text =
+      "if (event.type === 'permission.asked') await client.request('GET', '/permission');\n" +
+      'const url = `/session/${id}/prompt_async`;';
+    expect(leaks([{ file: join('features', 'x.ts'), text }])).toEqual([
+      `${join('features', 'x.ts')}: /permission`,
+      `${join('features', 'x.ts')}: /session/${'${id}'}/prompt_async`,
+      `${join('features', 'x.ts')}: permission.asked`,
+      `${join('features', 'x.ts')}: prompt_async`,
+    ]);
+    expect(leaks([{ file: join('opencode', 'v1', 'x.ts'), text }])).toEqual([]);
   });
 });

@@ -6,12 +6,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChatDirectory } from '../../main/core/chats';
 import { createLogHub } from '../../main/core/log';
-import type { OpencodeClient } from '../../main/core/opencode/client';
+import type { OpencodeAdapter } from '../../main/core/opencode/adapter';
 import type { OpencodeEvent } from '../../main/core/opencode/types';
 import { StateStore } from '../../main/core/state-store';
 import type { Messenger, Place } from '../../main/core/telegram/messenger';
 import { TurnRegistry } from '../../main/core/turn/turns';
 import { until } from '../helpers/until';
+import { bridgeEvents } from '../support/raw-events';
 
 interface Sent {
   place: Place;
@@ -37,7 +38,7 @@ async function setup() {
   const client = {
     messages: () => Promise.resolve([]),
     sessionStatus: () => Promise.resolve({}),
-  } as unknown as OpencodeClient;
+  } as unknown as OpencodeAdapter;
   const hub = createLogHub();
   const delivered: string[] = [];
   hub.addSink((e) => {
@@ -53,7 +54,9 @@ async function setup() {
     now: () => clock,
     onChange: () => undefined,
   });
-  const emit = (sessionId: string, event: OpencodeEvent) => turns.onEvent(event, sessionId);
+  const emit = (_sessionId: string, event: OpencodeEvent) => {
+    for (const normalised of bridgeEvents(event)) turns.onEvent(normalised);
+  };
   const user = (sessionId: string, id: string) =>
     emit(sessionId, {
       type: 'message.updated',
@@ -97,7 +100,7 @@ async function setup() {
   return { turns, sent, user, assistant, status, idle, deleted, follow, untilDelivered, chats };
 }
 
-const empty = { turns: 0, lastUserMessage: 0, ownReplies: 0, queued: 0 };
+const empty = { turns: 0, lastUserMessage: 0, ownReplies: 0, queued: 0, retries: 0 };
 
 describe('TurnRegistry memory', () => {
   it('keeps nothing for sessions no chat follows, however many send events', async () => {

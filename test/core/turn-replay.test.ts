@@ -5,7 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GlobalEvent } from '../../main/core/opencode/types';
 import { sessionIdOf } from '../../main/core/opencode/types';
+import { EventNormaliser } from '../../main/core/opencode/v1/normalise';
 import { TurnModel } from '../../main/core/turn/turn-model';
+import { bridgeEvents } from '../support/raw-events';
 import { expectedReply } from '../support/model-server';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/opencode-events');
@@ -17,12 +19,15 @@ function replay(name: string): { turn: TurnModel; idleSeen: boolean } {
   const sessionId = index.scenarios.find((s) => s.name === name)!.sessionID;
   const turn = new TurnModel(sessionId, 0);
   let idleSeen = false;
+  const normaliser = new EventNormaliser();
   for (const line of readFileSync(path.join(fixtures, `${name}.jsonl`), 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const event = (JSON.parse(line) as { data: GlobalEvent }).data.payload;
     if (sessionIdOf(event) !== sessionId) continue;
-    turn.apply(event);
-    if (event.type === 'session.idle') idleSeen = true;
+    for (const normalised of bridgeEvents(event, normaliser)) {
+      turn.apply(normalised);
+      if (normalised.type === 'turn-finished') idleSeen = true;
+    }
   }
   return { turn, idleSeen };
 }

@@ -4,7 +4,7 @@ import { mergeByFile } from '../../main/core/features/diff';
 import { parseModel } from '../../main/core/features/models';
 import { age, sessionsOfFolder } from '../../main/core/features/sessions';
 import { listChoice } from '../../main/core/interaction/choices';
-import type { Session } from '../../main/core/opencode/types';
+import type { FileDiff, Session } from '../../main/core/opencode/types';
 
 describe('listChoice', () => {
   const folders = ['/a', '/b', '/c'];
@@ -100,7 +100,13 @@ describe('mergeByFile', () => {
   });
 
   it('marks a file deleted when a later turn deleted it, and leaves its input untouched', () => {
-    const first = { file: 'a.txt', patch: '+x\n', additions: 1, deletions: 0, status: 'modified' };
+    const first: FileDiff = {
+      file: 'a.txt',
+      patch: '+x\n',
+      additions: 1,
+      deletions: 0,
+      status: 'modified',
+    };
     const merged = mergeByFile([
       first,
       { file: 'a.txt', patch: '-x\n', additions: 0, deletions: 1, status: 'deleted' },

@@ -1,6 +1,7 @@
 // Turns of sessions, seen through OpenCode's events alone: busy → idle, with the time it took and
 // whether it failed or was stopped. Pure: the caller passes the clock and decides what to tell.
-import type { MessageError, OpencodeEvent } from '../opencode/types';
+import type { BridgeEvent } from '../opencode/adapter';
+import type { MessageError } from '../opencode/types';
 
 export interface EndedTurn {
   sessionId: string;
@@ -20,10 +21,11 @@ export class DeskTurnTracker {
   private readonly running = new Map<string, Running>();
 
   /** The turn this event ends, if it ends one. */
-  apply(event: OpencodeEvent, sessionId: string, now: number): EndedTurn | undefined {
+  apply(event: BridgeEvent, now: number): EndedTurn | undefined {
+    const { sessionId } = event;
     switch (event.type) {
-      case 'session.status': {
-        const status = event.properties.status.type;
+      case 'status': {
+        const status = event.status.type;
         // A retry is the same turn still going.
         if (status !== 'idle') {
           if (!this.running.has(sessionId))
@@ -33,14 +35,13 @@ export class DeskTurnTracker {
         return this.end(sessionId, now);
       }
       // OpenCode says idle twice after an abort or error: the first one ends the turn.
-      case 'session.idle':
+      case 'turn-finished':
         return this.end(sessionId, now);
-      case 'session.error':
-        this.noteError(sessionId, event.properties.error);
+      case 'turn-failed':
+        this.noteError(sessionId, event.error);
         return undefined;
-      case 'message.updated':
-        if (event.properties.info.role === 'assistant')
-          this.noteError(sessionId, event.properties.info.error);
+      case 'assistant-message':
+        this.noteError(sessionId, event.message.error);
         return undefined;
       default:
         return undefined;

@@ -183,10 +183,9 @@ export function deskSessionsFeature(context: BridgeContext, away: Away): DeskFea
         bot.command('notify', notify);
       },
       onButton: continueHere,
-      onEvent(event, sessionId, directory) {
-        if (directory) away.noteFolder(directory);
-        if (!sessionId) return;
-        const ended = tracker.apply(event, sessionId, context.now());
+      onFolder: (directory) => away.noteFolder(directory),
+      onEvent(event) {
+        const ended = tracker.apply(event, context.now());
         if (ended) {
           turnEnded(ended).catch((error: unknown) =>
             log.warn(`Could not tell about a desk turn: ${toError(error).message}`),

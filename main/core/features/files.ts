@@ -6,7 +6,7 @@ import type { Context } from 'grammy';
 import type { BridgeContext, Feature } from '../context';
 import { placeOf } from '../context';
 import { toError } from '../errors';
-import type { PromptPart } from '../opencode/client';
+import type { PromptPart } from '../opencode/adapter';
 import { chatKey, type StashedFile } from '../state-store';
 import { downloadTelegramFile, FileTooLarge } from '../telegram/file-download';
 import { escapeHtml } from '../telegram/format';

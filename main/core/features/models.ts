@@ -17,8 +17,7 @@ async function defaultModel(
   context: BridgeContext,
   directory: string,
 ): Promise<{ providerID: string; modelID: string } | undefined> {
-  const config = await context.client.request<{ model?: string }>('GET', '/config', { directory });
-  const configured = parseModel(config.model);
+  const configured = parseModel(await context.client.configuredModel(directory));
   if (configured) return configured;
   const [providerID, modelID] = Object.entries(
     (await context.client.providers(directory)).default,

@@ -5,9 +5,9 @@ import type { Context } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { BridgeContext } from '../context';
 import { toError } from '../errors';
-import type { Session } from '../opencode/types';
 import type { PromptRecord } from '../state-store';
 import type { Place } from '../telegram/messenger';
+import { promptDestinations } from './prompt-destinations';
 
 /** The exact text of a prompt too long for one message, sent as a .txt document with it. */
 export interface PromptFile {
@@ -71,51 +71,14 @@ export class PendingPrompts {
     return shown;
   }
 
-  /**
-   * Where a session's prompts go: the chat following it or, for a sub-agent's session (the task
-   * tool), the chat following its parent. Also the session's folder, which OpenCode keeps its
-   * pending requests by, and the sessions on the way (the session first, then its parents).
-   */
-  private async locate(
-    sessionId: string,
-  ): Promise<{ place: Place | undefined; directory: string | undefined; chain: Session[] }> {
-    const { chats, client } = this.context;
-    let directory = chats.all().find((c) => c.sessionId === sessionId)?.directory;
-    const chain: Session[] = [];
-    let current: string | undefined = sessionId;
-    for (let depth = 0; current && depth < 5; depth++) {
-      const session: Session | undefined = await client.getSession(current).catch(() => undefined);
-      if (depth === 0) directory = session?.directory ?? directory;
-      if (session) chain.push(session);
-      const [place] = chats.placesOf(current);
-      if (place) return { place, directory, chain };
-      current = session?.parentID;
-    }
-    return { place: undefined, directory, chain };
-  }
-
-  /** The followed chat or, for a session no chat follows, where the desk's prompts go. */
-  private async destinations(
-    requestId: string,
-    sessionId: string,
-    retry: () => void,
-  ): Promise<{ places: Place[]; directory: string | undefined; header?: string | undefined }> {
-    const { place, directory, chain } = await this.locate(sessionId);
-    if (place) return { places: [place], directory };
-    const [session, parent] = chain;
-    const desk = this.context.desk;
-    if (!session || !desk) return { places: [], directory };
-    const route = await desk.promptPlaces(requestId, session, parent, retry);
-    return { places: route?.places ?? [], directory, header: route?.header };
-  }
-
   private async send(
     requestId: string,
     sessionId: string,
     build: (token: string, directory: string | undefined) => PromptContent,
   ): Promise<PromptRecord | undefined> {
     const { context } = this;
-    const { places, directory, header } = await this.destinations(
+    const { places, directory, header } = await promptDestinations(
+      context,
       requestId,
       sessionId,
       () => void this.show(requestId, sessionId, build),
@@ -202,17 +165,16 @@ export class PendingPrompts {
   }
 
   /**
-   * Posts the phone's answer (`/permission/:id/reply`…) in the folder of the prompt's session:
-   * OpenCode keeps pending requests per project folder and answers 404 elsewhere.
+   * Sends the phone's answer in the folder of the prompt's session: OpenCode 1.x keeps pending
+   * requests per project folder and does not find them elsewhere.
    */
-  answerInOpencode(record: PromptRecord, route: string, body: unknown): Promise<unknown> {
+  answerInOpencode(
+    record: PromptRecord,
+    answer: (directory: string | undefined) => Promise<void>,
+  ): Promise<void> {
     const directory = this.context.store.current.buttons[record.token]?.payload['directory'];
     return this.whileAnswering(record.requestId, () =>
-      this.context.client.request(
-        'POST',
-        route,
-        typeof directory === 'string' ? { directory, body } : { body },
-      ),
+      answer(typeof directory === 'string' ? directory : undefined),
     );
   }
 
@@ -298,12 +260,14 @@ export class PendingPrompts {
   }
 
   /**
-   * The requests pending in OpenCode (`/permission`, `/question`). OpenCode keeps them per project
+   * The requests pending in OpenCode (permissions or questions). OpenCode keeps them per project
    * folder, so every folder a chat works in is asked; a failure throws rather than giving a
    * partial list (which would settle prompts that are still open).
    */
-  async pendingInOpencode<T extends { id: string }>(route: string): Promise<T[]> {
-    const { chats, client, settings } = this.context;
+  async pendingInOpencode<T extends { id: string }>(
+    list: (directory: string) => Promise<T[]>,
+  ): Promise<T[]> {
+    const { chats, settings } = this.context;
     const folders = new Set([
       settings.defaultProject,
       ...chats.all().map((c) => c.directory),
@@ -311,7 +275,7 @@ export class PendingPrompts {
     ]);
     const byId = new Map<string, T>();
     for (const directory of folders) {
-      for (const item of await client.request<T[]>('GET', route, { directory })) {
+      for (const item of await list(directory)) {
         byId.set(item.id, item);
       }
     }

@@ -4,8 +4,9 @@
 import type { Context } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { BridgeContext, Feature } from '../context';
-import { OpencodeHttpError, toError } from '../errors';
+import { toError } from '../errors';
 import { callbackData, type ButtonPress } from '../interaction/buttons';
+import { isGone } from '../opencode/adapter';
 import type { PermissionReply, PermissionRequest } from '../opencode/types';
 import { escapeHtml } from '../telegram/format';
 import { PendingPrompts } from './pending-prompts';
@@ -37,18 +38,20 @@ export function permissionsFeature(context: BridgeContext): Feature {
     buttonKinds: ['permission'],
 
     onEvent(event) {
-      if (event.type === 'permission.asked') show(event.properties);
-      if (event.type === 'permission.replied') {
-        const reply = event.properties.reply as PermissionReply;
+      if (event.type === 'permission-asked') show(event.request);
+      if (event.type === 'permission-answered') {
+        const reply = event.reply as PermissionReply;
         void prompts.answeredElsewhere(
-          event.properties.requestID,
+          event.requestId,
           `${OUTCOME[reply] ?? escapeHtml(reply)} <i>(answered at the desk)</i>`,
         );
       }
     },
 
     async onConnected() {
-      const pending = await prompts.pendingInOpencode<PermissionRequest>('/permission');
+      const pending = await prompts.pendingInOpencode((directory) =>
+        context.client.pendingPermissions(directory),
+      );
       await prompts.forgetAllBut(
         new Set(pending.map((p) => p.id)),
         '<i>Answered elsewhere while the bridge was away.</i>',
@@ -68,13 +71,11 @@ export function permissionsFeature(context: BridgeContext): Feature {
       }
       await context.beforeSideEffect(ctx.update.update_id);
       try {
-        await prompts.answerInOpencode(
-          record,
-          `/permission/${encodeURIComponent(requestId)}/reply`,
-          { reply },
+        await prompts.answerInOpencode(record, (directory) =>
+          context.client.replyPermission(requestId, reply, directory),
         );
       } catch (error) {
-        if (error instanceof OpencodeHttpError && error.status === 404) {
+        if (isGone(error)) {
           await prompts.answerPress(ctx, NO_LONGER_VALID);
           await prompts.settle(requestId, '<i>This request had already ended.</i>');
           return;

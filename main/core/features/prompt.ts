@@ -3,7 +3,7 @@
 // OpenCode and the user is told so.
 import type { BridgeContext } from '../context';
 import { toError } from '../errors';
-import type { PromptPart } from '../opencode/client';
+import type { PromptPart } from '../opencode/adapter';
 import type { ChatState } from '../state-store';
 import { escapeHtml } from '../telegram/format';
 import type { Place } from '../telegram/messenger';
@@ -46,10 +46,17 @@ export async function sendPrompt(
     chat = await ensureSession(context, place);
     busy = context.turns.isBusy(chat.sessionId);
     if (updateId !== undefined) await context.beforeSideEffect(updateId);
-    await context.client.promptAsync(chat.sessionId, parts, {
-      model: chat.model,
-      agent: chat.agent,
-    });
+    const sessionId = chat.sessionId;
+    const options = { model: chat.model, agent: chat.agent };
+    const send = () => context.client.prompt(sessionId, parts, options);
+    // Kept until OpenCode stores it: one it drops (a locked database) is sent again.
+    if (!busy) context.turns.expectPrompt(sessionId, { place, replyTo, resend: send });
+    try {
+      await send();
+    } catch (error) {
+      context.turns.promptFailed(sessionId);
+      throw error;
+    }
     crashHereForTest('prompt');
   } catch (error) {
     const reason = toError(error).message;

@@ -1,10 +1,11 @@
 // The agent's questions as buttons: one question at a time, its options as buttons (toggles and a
 // Done button where several may be chosen), a typed answer where custom answers are allowed, and
-// Skip to decline. All answers go back in one `POST /question/:id/reply`.
+// Skip to decline. All answers go back to OpenCode in one reply.
 import type { Context } from 'grammy';
 import type { BridgeContext, Feature } from '../context';
-import { OpencodeHttpError, toError } from '../errors';
+import { toError } from '../errors';
 import type { ButtonPress } from '../interaction/buttons';
+import { isGone } from '../opencode/adapter';
 import type { QuestionRequest } from '../opencode/types';
 import type { PromptRecord } from '../state-store';
 import { escapeHtml } from '../telegram/format';
@@ -48,13 +49,11 @@ export function questionsFeature(context: BridgeContext): Feature {
   const finish = async (record: PromptRecord, ctx: Context | undefined): Promise<void> => {
     const answers = record.answers ?? [];
     try {
-      await prompts.answerInOpencode(
-        record,
-        `/question/${encodeURIComponent(record.requestId)}/reply`,
-        { answers },
+      await prompts.answerInOpencode(record, (directory) =>
+        context.client.replyQuestion(record.requestId, answers, directory),
       );
     } catch (error) {
-      const gone = error instanceof OpencodeHttpError && error.status === 404;
+      const gone = isGone(error);
       await tell(
         record,
         ctx,
@@ -103,19 +102,21 @@ export function questionsFeature(context: BridgeContext): Feature {
     buttonKinds: ['question'],
 
     onEvent(event) {
-      if (event.type === 'question.asked') show(event.properties);
-      if (event.type === 'question.replied' || event.type === 'question.rejected') {
-        requests.delete(event.properties.requestID);
+      if (event.type === 'question-asked') show(event.request);
+      if (event.type === 'question-answered') {
+        requests.delete(event.requestId);
         const outcome =
-          event.type === 'question.rejected'
+          event.answers === undefined
             ? '⏭ <b>Skipped</b> <i>(at the desk)</i>'
-            : `✅ <b>Answered at the desk:</b> ${escapeHtml((event.properties.answers ?? []).map((a) => a.join(', ')).join(' · '))}`;
-        void prompts.answeredElsewhere(event.properties.requestID, outcome);
+            : `✅ <b>Answered at the desk:</b> ${escapeHtml(event.answers.map((a) => a.join(', ')).join(' · '))}`;
+        void prompts.answeredElsewhere(event.requestId, outcome);
       }
     },
 
     async onConnected() {
-      const pending = await prompts.pendingInOpencode<QuestionRequest>('/question');
+      const pending = await prompts.pendingInOpencode((directory) =>
+        context.client.pendingQuestions(directory),
+      );
       // Questions that ended while the connection was down get no "replied" event.
       requests.clear();
       for (const request of pending) requests.set(request.id, request);
@@ -151,13 +152,11 @@ export function questionsFeature(context: BridgeContext): Feature {
       await context.beforeSideEffect(ctx.update.update_id);
       if (choice === 's') {
         try {
-          await prompts.answerInOpencode(
-            record,
-            `/question/${encodeURIComponent(requestId)}/reject`,
-            {},
+          await prompts.answerInOpencode(record, (directory) =>
+            context.client.rejectQuestion(requestId, directory),
           );
         } catch (error) {
-          const gone = error instanceof OpencodeHttpError && error.status === 404;
+          const gone = isGone(error);
           await prompts.answerPress(
             ctx,
             gone ? NO_LONGER_VALID : `OpenCode did not take the answer: ${toError(error).message}`,

@@ -138,9 +138,9 @@ export function topicsFeature(context: BridgeContext): Feature {
       );
     },
 
-    onEvent(event, sessionId) {
-      if (event.type === 'session.updated' && sessionId && event.properties.info.title) {
-        rename(sessionId, event.properties.info.title).catch((error: unknown) =>
+    onEvent(event) {
+      if (event.type === 'session-retitled') {
+        rename(event.sessionId, event.title).catch((error: unknown) =>
           context.logger('bridge').error(`Renaming a topic failed: ${toError(error).message}`),
         );
       }

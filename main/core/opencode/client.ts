@@ -50,6 +50,10 @@ interface RequestOptions {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
+function inFolder(directory: string | undefined): { directory?: string } {
+  return directory ? { directory } : {};
+}
+
 export function basicAuthHeader(
   username: string,
   password: string | undefined,
@@ -140,24 +144,41 @@ export class OpencodeClient {
     await this.call(ROUTES.abort, { sessionID: sessionId }, { body: {} });
   }
 
-  pendingPermissions(): Promise<PermissionRequest[]> {
-    return this.call(ROUTES.pendingPermissions);
+  /** Pending permission requests of one project folder (1.x keeps them per folder). */
+  pendingPermissions(directory?: string): Promise<PermissionRequest[]> {
+    return this.call(ROUTES.pendingPermissions, {}, inFolder(directory));
   }
 
-  async replyPermission(requestId: string, reply: PermissionReply): Promise<void> {
-    await this.call(ROUTES.replyPermission, { requestID: requestId }, { body: { reply } });
+  async replyPermission(
+    requestId: string,
+    reply: PermissionReply,
+    directory?: string,
+  ): Promise<void> {
+    await this.call(
+      ROUTES.replyPermission,
+      { requestID: requestId },
+      { ...inFolder(directory), body: { reply } },
+    );
   }
 
-  pendingQuestions(): Promise<QuestionRequest[]> {
-    return this.call(ROUTES.pendingQuestions);
+  pendingQuestions(directory?: string): Promise<QuestionRequest[]> {
+    return this.call(ROUTES.pendingQuestions, {}, inFolder(directory));
   }
 
-  async replyQuestion(requestId: string, answers: string[][]): Promise<void> {
-    await this.call(ROUTES.replyQuestion, { requestID: requestId }, { body: { answers } });
+  async replyQuestion(requestId: string, answers: string[][], directory?: string): Promise<void> {
+    await this.call(
+      ROUTES.replyQuestion,
+      { requestID: requestId },
+      { ...inFolder(directory), body: { answers } },
+    );
   }
 
-  async rejectQuestion(requestId: string): Promise<void> {
-    await this.call(ROUTES.rejectQuestion, { requestID: requestId }, { body: {} });
+  async rejectQuestion(requestId: string, directory?: string): Promise<void> {
+    await this.call(
+      ROUTES.rejectQuestion,
+      { requestID: requestId },
+      { ...inFolder(directory), body: {} },
+    );
   }
 
   projects(): Promise<Project[]> {
@@ -170,6 +191,11 @@ export class OpencodeClient {
 
   providers(directory: string): Promise<ProvidersInfo> {
     return this.call(ROUTES.providers, {}, { directory });
+  }
+
+  /** OpenCode's configuration as the folder sees it (only `model` is read). */
+  config(directory?: string): Promise<{ model?: string }> {
+    return this.call(ROUTES.config, {}, inFolder(directory));
   }
 
   /** What one turn (identified by its user message) changed. */

@@ -7,7 +7,6 @@ import type { Logger } from '../log';
 import { ProblemReporter } from '../log';
 import { childEnv } from './child-env';
 import { backoffDelayMs, defaultBackoff } from './connection-state';
-import type { OpencodeClient } from './client';
 
 export interface ServerProcessOptions {
   binary: string;
@@ -17,7 +16,7 @@ export interface ServerProcessOptions {
   cwd: string;
   log: Logger;
   /** A client for the launched server, used to wait for /global/health. */
-  client: OpencodeClient;
+  client: { readonly baseUrl: string; health(): Promise<{ healthy: boolean; version: string }> };
   /** The environment to start from (default process.env); cleaned by `childEnv` before use. */
   env?: NodeJS.ProcessEnv;
   /** Values the server (and so the agent's tools) must not see in its environment. */

@@ -1,144 +1,108 @@
-// The slice of OpenCode's server API (1.18.33) the bridge reads. Only fields we use are typed;
-// everything else passes through untouched.
+// The slice of OpenCode's 1.x server API the bridge reads, taken from `@opencode-ai/sdk` 1.18.33
+// (generated from the same server's OpenAPI document). Type imports only: nothing of the SDK is
+// bundled or run, and the event-stream loop stays our own (event-stream.ts).
+//
+// The SDK's `v2/types` export is the one that matches the 1.18 server (`permission.asked`,
+// `question.*`, `message.part.delta`); its root export describes an older server, and neither is
+// OpenCode 2's `/api/*`. Each shape is picked down to the fields the bridge reads, so a field the
+// SDK renames or drops breaks the build, while tests and fixtures need not spell out the rest.
+// Fields the bridge can do without are optional here even where the SDK requires them (and
+// 1.18.33 sends them): a malformed event is checked field by field (event-shape.ts) instead.
+// Where the SDK is wrong for the 1.18.33 binary (compared with test/fixtures/opencode-events and
+// opencode-rest), the comment at that type says so.
+import type * as Sdk from '@opencode-ai/sdk/v2/types';
 
-export interface Session {
-  id: string;
-  title: string;
-  directory: string;
-  projectID?: string;
-  parentID?: string;
-  cost?: number;
-  tokens?: {
-    input: number;
-    output: number;
-    reasoning: number;
-    cache?: { read: number; write: number };
+/** Keeps `K` as the SDK types them; every other field of `T` is dropped. */
+type Slice<T, K extends keyof T> = Pick<T, K>;
+/** Keeps `K` (optional where the bridge copes without them). */
+type Loose<T, K extends keyof T> = Partial<Pick<T, K>>;
+
+export type Session = Slice<Sdk.Session, 'id' | 'title' | 'directory' | 'time'> &
+  Loose<Sdk.Session, 'projectID' | 'parentID' | 'cost' | 'tokens' | 'agent'> & {
+    // The SDK's model also has `variant`; the bridge only reads which model.
+    model?: Pick<NonNullable<Sdk.Session['model']>, 'id' | 'providerID'>;
   };
-  agent?: string;
-  model?: { id: string; providerID: string };
-  time: { created: number; updated: number };
-}
 
-export interface Project {
-  id: string;
-  worktree: string;
-  vcs?: string;
-  time: { created: number; updated: number };
-}
+export type Project = Slice<Sdk.Project, 'id' | 'worktree' | 'time'> & {
+  vcs?: Sdk.Project['vcs'];
+};
 
-export interface Agent {
-  name: string;
-  description?: string;
-  mode: 'primary' | 'subagent' | 'all';
-  hidden?: boolean;
-}
+export type Agent = Slice<Sdk.Agent, 'name' | 'mode'> & Loose<Sdk.Agent, 'description' | 'hidden'>;
 
+/** `GET /config/providers`, each model down to its id and name. */
 export interface ProvidersInfo {
-  providers: Array<{
-    id: string;
-    name: string;
-    models: Record<string, { id: string; name: string }>;
-  }>;
-  default: Record<string, string>;
+  providers: Array<
+    Pick<Sdk.Provider, 'id' | 'name'> & {
+      models: Record<string, Pick<Sdk.Model, 'id' | 'name'>>;
+    }
+  >;
+  default: Sdk.ConfigProvidersResponse['default'];
 }
 
-export interface FileDiff {
-  file: string;
-  patch: string;
-  additions: number;
-  deletions: number;
-  status?: string;
-}
+/**
+ * One file of `GET /session/:id/diff` (the SDK's `SnapshotFileDiff`; its `FileDiff`, with `path`,
+ * belongs to other routes). The SDK has `file` and `patch` optional; 1.18.33 always sends both for
+ * a changed file (test/fixtures/opencode-rest/session-diff-message.json): required here.
+ */
+export type FileDiff = Required<Pick<Sdk.SnapshotFileDiff, 'file' | 'patch'>> &
+  Pick<Sdk.SnapshotFileDiff, 'additions' | 'deletions' | 'status'>;
 
-export type PermissionReply = 'once' | 'always' | 'reject';
+export type PermissionReply = Sdk.EventPermissionReplied['properties']['reply'];
 
+/** Busy, retrying, or idle; the SDK's retry `action` is not read. */
 export type SessionStatus =
   | { type: 'idle' }
   | { type: 'busy' }
-  | { type: 'retry'; attempt: number; message: string; next: number };
+  | Pick<Extract<Sdk.SessionStatus, { type: 'retry' }>, 'type' | 'attempt' | 'message' | 'next'>;
 
-export interface TokenUsage {
-  input: number;
-  output: number;
-  reasoning: number;
-  cache: { read: number; write: number };
-}
+export type TokenUsage = Omit<Sdk.AssistantMessage['tokens'], 'total'>;
 
+/**
+ * Any of the SDK's named errors, by name and message, kept open (`name` any string) so a newer
+ * server's error still renders. ("database is locked" comes as an `UnknownError` whose message is
+ * a whole stack trace: v1/normalise.ts turns it into plain words.)
+ */
 export interface MessageError {
-  name: string;
+  name: NonNullable<Sdk.AssistantMessage['error']>['name'] | (string & {});
   data?: { message?: string; [key: string]: unknown };
 }
 
-export interface UserMessage {
-  id: string;
-  sessionID: string;
-  role: 'user';
-  time: { created: number };
-  agent?: string;
-  model?: { providerID: string; modelID: string };
-}
+export type UserMessage = Slice<Sdk.UserMessage, 'id' | 'sessionID' | 'role' | 'time'> &
+  Loose<Sdk.UserMessage, 'agent' | 'model'>;
 
-export interface AssistantMessage {
-  id: string;
-  sessionID: string;
-  role: 'assistant';
-  parentID: string;
-  modelID: string;
-  providerID: string;
-  agent?: string;
-  cost: number;
-  tokens: TokenUsage;
-  time: { created: number; completed?: number };
-  finish?: string;
-  error?: MessageError;
-}
+export type AssistantMessage = Slice<
+  Sdk.AssistantMessage,
+  'id' | 'sessionID' | 'role' | 'parentID' | 'modelID' | 'providerID' | 'cost' | 'time'
+> &
+  Loose<Sdk.AssistantMessage, 'agent' | 'finish'> & {
+    tokens: TokenUsage;
+    error?: MessageError;
+  };
 
 export type Message = UserMessage | AssistantMessage;
 
-interface PartBase {
-  id: string;
-  sessionID: string;
-  messageID: string;
-}
+type PartBase = 'id' | 'sessionID' | 'messageID';
 
-export interface TextPart extends PartBase {
-  type: 'text';
-  text: string;
-  synthetic?: boolean;
-  ignored?: boolean;
-  time?: { start: number; end?: number };
-}
+export type TextPart = Slice<Sdk.TextPart, PartBase | 'type' | 'text'> &
+  Loose<Sdk.TextPart, 'synthetic' | 'ignored' | 'time'>;
 
-export interface ReasoningPart extends PartBase {
-  type: 'reasoning';
-  text: string;
-  time?: { start: number; end?: number };
-}
+export type ReasoningPart = Slice<Sdk.ReasoningPart, PartBase | 'type' | 'text'> &
+  Loose<Sdk.ReasoningPart, 'time'>;
 
+/** Narrowed to what the tool summary reads (`input`, `title`); the SDK's extra fields dropped. */
 export type ToolState =
   | { status: 'pending'; input?: Record<string, unknown> }
   | { status: 'running'; input: Record<string, unknown>; title?: string }
   | { status: 'completed'; input: Record<string, unknown>; title?: string; output?: string }
   | { status: 'error'; input: Record<string, unknown>; error?: string };
 
-export interface ToolPart extends PartBase {
-  type: 'tool';
-  callID: string;
-  tool: string;
+export type ToolPart = Slice<Sdk.ToolPart, PartBase | 'type' | 'callID' | 'tool'> & {
   state: ToolState;
-}
+};
 
-export interface OtherPart extends PartBase {
-  type:
-    | 'step-start'
-    | 'step-finish'
-    | 'file'
-    | 'patch'
-    | 'subtask'
-    | 'agent'
-    | 'retry'
-    | 'compaction'
-    | 'snapshot';
+/** The other part types, which the bridge only skips. */
+export interface OtherPart extends Pick<Sdk.Part, PartBase> {
+  type: Exclude<Sdk.Part['type'], 'text' | 'reasoning' | 'tool'>;
 }
 
 export type Part = TextPart | ReasoningPart | ToolPart | OtherPart;
@@ -148,66 +112,63 @@ export interface MessageWithParts {
   parts: Part[];
 }
 
-/** One event as `GET /global/event` delivers it. */
+export type PermissionRequest = Slice<
+  Sdk.PermissionRequest,
+  'id' | 'sessionID' | 'permission' | 'patterns'
+> &
+  Loose<Sdk.PermissionRequest, 'metadata' | 'always' | 'tool'>;
+
+export interface QuestionRequest extends Pick<Sdk.QuestionRequest, 'id' | 'sessionID'> {
+  questions: Array<
+    Pick<Sdk.QuestionInfo, 'question' | 'multiple' | 'custom'> & {
+      header?: string;
+      options: Array<Pick<Sdk.QuestionOption, 'label'> & { description?: string }>;
+    }
+  >;
+}
+
+/**
+ * One event as `GET /global/event` delivers it. SDK wrong for the binary: its `GlobalEvent`
+ * requires `directory`, but `server.connected` and `server.heartbeat` come without one.
+ */
 export interface GlobalEvent {
   directory?: string;
   project?: string;
   payload: OpencodeEvent;
 }
 
+/** A raw 1.x event's properties, as the SDK types them, with our narrowed shapes inside. */
+type Props<T extends Sdk.Event['type']> = Extract<Sdk.Event, { type: T }>['properties'];
+
+/**
+ * The raw 1.x events the v1 adapter reads (main/core/opencode/v1/normalise.ts turns them into
+ * `BridgeEvent`s). SDK wrong for the binary: `server.heartbeat` is missing from its `Event` union
+ * (typed here by hand), and 1.18.33 also sends `sync` echoes without `properties` (sessionIdOf
+ * copes; everything not listed here is `other`).
+ */
 export type OpencodeEvent =
   | { type: 'server.connected'; properties: Record<string, never> }
   | { type: 'server.heartbeat'; properties: Record<string, never> }
   | { type: 'session.status'; properties: { sessionID: string; status: SessionStatus } }
-  | { type: 'session.idle'; properties: { sessionID: string } }
+  | { type: 'session.idle'; properties: Props<'session.idle'> }
   | { type: 'session.updated'; properties: { sessionID?: string; info: Session } }
   | { type: 'session.deleted'; properties: { sessionID: string; info?: Session } }
   | { type: 'session.error'; properties: { sessionID?: string; error?: MessageError } }
   | { type: 'message.updated'; properties: { sessionID?: string; info: Message } }
   | { type: 'message.part.updated'; properties: { sessionID?: string; part: Part } }
-  | {
-      type: 'message.part.delta';
-      properties: {
-        sessionID: string;
-        messageID: string;
-        partID: string;
-        field: string;
-        delta: string;
-      };
-    }
+  | { type: 'message.part.delta'; properties: Props<'message.part.delta'> }
   | { type: 'permission.asked'; properties: PermissionRequest }
   | {
       type: 'permission.replied';
-      properties: { sessionID: string; requestID: string; reply: string };
+      // `reply` is read as a string: an unknown reply is shown as it came.
+      properties: Omit<Props<'permission.replied'>, 'reply'> & { reply: string };
     }
   | { type: 'question.asked'; properties: QuestionRequest }
   | {
       type: 'question.replied' | 'question.rejected';
-      properties: { sessionID: string; requestID: string; answers?: string[][] };
+      properties: Props<'question.rejected'> & { answers?: string[][] };
     }
   | { type: 'other'; properties: Record<string, unknown> };
-
-export interface PermissionRequest {
-  id: string;
-  sessionID: string;
-  permission: string;
-  patterns: string[];
-  metadata?: Record<string, unknown>;
-  always?: string[];
-  tool?: { messageID: string; callID: string };
-}
-
-export interface QuestionRequest {
-  id: string;
-  sessionID: string;
-  questions: Array<{
-    question: string;
-    header?: string;
-    options: Array<{ label: string; description?: string }>;
-    multiple?: boolean;
-    custom?: boolean;
-  }>;
-}
 
 /** The session an event concerns, wherever the event keeps it. */
 export function sessionIdOf(event: OpencodeEvent): string | undefined {

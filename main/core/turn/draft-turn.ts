@@ -4,7 +4,7 @@
 // rich one where possible) and the notice. A draft that fails hands the turn to a message edited
 // in place (LiveTurn) with everything streamed so far.
 import { randomInt } from 'node:crypto';
-import type { OpencodeEvent } from '../opencode/types';
+import type { BridgeEvent } from '../opencode/adapter';
 import type { Place } from '../telegram/messenger';
 import type { DraftContent } from '../telegram/rich-messenger';
 import { draftDueIn } from './draft-pacing';
@@ -89,7 +89,7 @@ export class DraftTurn implements Turn {
     return this.sawEvent;
   }
 
-  apply(event: OpencodeEvent): void {
+  apply(event: BridgeEvent): void {
     if (this.finished) return;
     this.sawEvent = true;
     if (this.resumed) this.trackPartial(event);
@@ -128,16 +128,14 @@ export class DraftTurn implements Turn {
     this.changed();
   }
 
-  private trackPartial(event: OpencodeEvent): void {
-    if (event.type === 'message.part.delta') {
+  private trackPartial(event: BridgeEvent): void {
+    if (event.type === 'text-delta') {
       // Deltas of a part whose start this run never saw: it began before the restart.
-      if (!this.seenParts.has(event.properties.partID))
-        this.partialParts.add(event.properties.partID);
-      this.seenParts.add(event.properties.partID);
-    } else if (event.type === 'message.part.updated' && event.properties.part.type === 'text') {
-      const { part } = event.properties;
-      this.seenParts.add(part.id);
-      if (part.time?.end !== undefined) this.partialParts.delete(part.id);
+      if (!this.seenParts.has(event.partId)) this.partialParts.add(event.partId);
+      this.seenParts.add(event.partId);
+    } else if (event.type === 'text' && event.kind === 'text') {
+      this.seenParts.add(event.partId);
+      if (event.ended) this.partialParts.delete(event.partId);
     }
   }
 

@@ -2,14 +2,14 @@
 // read back from OpenCode's stored messages (complete even if streamed events were missed), and
 // the notice that makes the phone buzz.
 import type { Logger } from '../log';
-import type { OpencodeClient } from '../opencode/client';
+import type { OpencodeAdapter } from '../opencode/adapter';
 import { renderNotice } from './render-turn';
 import { TurnModel } from './turn-model';
 
 const FINAL_MESSAGES_TO_READ = 50;
 
 export async function readFinalModel(
-  client: OpencodeClient,
+  client: OpencodeAdapter,
   log: Logger,
   streamed: TurnModel,
 ): Promise<TurnModel> {

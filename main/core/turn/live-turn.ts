@@ -3,8 +3,7 @@
 // a short notice so the phone buzzes. The final text is read back from OpenCode's stored messages,
 // so it is complete even if streamed events were missed.
 import type { Logger } from '../log';
-import type { OpencodeClient } from '../opencode/client';
-import type { OpencodeEvent } from '../opencode/types';
+import type { BridgeEvent, OpencodeAdapter } from '../opencode/adapter';
 import type { Messenger, Place } from '../telegram/messenger';
 import type { RenderOptions } from './render-turn';
 import { renderFinalDelivery, renderLive, renderNotice } from './render-turn';
@@ -14,7 +13,7 @@ import { TurnModel } from './turn-model';
 
 export interface LiveTurnDeps {
   messenger: Messenger;
-  client: OpencodeClient;
+  client: OpencodeAdapter;
   log: Logger;
   place: Place;
   sessionId: string;
@@ -179,7 +178,7 @@ export class LiveTurn implements Turn {
     };
   }
 
-  apply(event: OpencodeEvent): void {
+  apply(event: BridgeEvent): void {
     if (this.finished) return;
     this.sawEvent = true;
     if (isTextEnd(event))
@@ -220,17 +219,16 @@ export class LiveTurn implements Turn {
     return this.partialParts.size > 0 || (!this.model.answer && this.model.toolCalls.length === 0);
   }
 
-  private trackPartial(event: OpencodeEvent): void {
-    if (event.type === 'message.part.delta') {
-      const { partID } = event.properties;
+  private trackPartial(event: BridgeEvent): void {
+    if (event.type === 'text-delta' || event.type === 'reasoning-delta') {
+      const { partId } = event;
       // Deltas of a part whose start this run never saw: it began before the restart.
-      if (!this.seenParts.has(partID)) this.partialParts.add(partID);
-      this.seenParts.add(partID);
-    } else if (event.type === 'message.part.updated' && event.properties.part.type === 'text') {
-      const { part } = event.properties;
-      this.seenParts.add(part.id);
+      if (!this.seenParts.has(partId)) this.partialParts.add(partId);
+      this.seenParts.add(partId);
+    } else if (event.type === 'text' && event.kind === 'text') {
+      this.seenParts.add(event.partId);
       // The part's full text, now that it has ended.
-      if (part.time?.end !== undefined) this.partialParts.delete(part.id);
+      if (event.ended) this.partialParts.delete(event.partId);
     }
   }
 
@@ -293,8 +291,7 @@ export class LiveTurn implements Turn {
 }
 
 /** A text part of the answer is complete: the step may be the turn's last. */
-function isTextEnd(event: OpencodeEvent): boolean {
-  if (event.type !== 'message.part.updated') return false;
-  const { part } = event.properties;
-  return part.type === 'text' && !part.synthetic && part.time?.end !== undefined;
+function isTextEnd(event: BridgeEvent): boolean {
+  // (hidden text parts never become events)
+  return event.type === 'text' && event.kind === 'text' && event.ended;
 }

@@ -1,12 +1,13 @@
 // Everything one turn of the agent has produced so far, built from OpenCode's events (while
 // streaming) or from the session's stored messages (the authoritative final state). Deterministic
 // and free of I/O: the rendering and the tests read it directly.
+import type { BridgeEvent } from '../opencode/adapter';
+import type { TextSnapshot, ToolUpdate } from '../opencode/bridge-events';
+import { partEvent } from '../opencode/bridge-events';
 import type {
   AssistantMessage,
   MessageError,
   MessageWithParts,
-  OpencodeEvent,
-  Part,
   SessionStatus,
 } from '../opencode/types';
 import type { ToolCall } from './tool-summary';
@@ -51,7 +52,7 @@ export class TurnModel {
     readonly startedAt: number,
   ) {}
 
-  /** Builds the final state from `GET /session/:id/message`, keeping what belongs to this turn. */
+  /** Builds the final state from the session's stored messages, keeping what belongs to this turn. */
   static fromMessages(
     sessionId: string,
     startedAt: number,
@@ -65,7 +66,11 @@ export class TurnModel {
       if (userMessageId ? info.parentID !== userMessageId : info.time.created < startedAt) continue;
       // (user messages are skipped here, so their parts never reach the answer)
       model.noteAssistant(info);
-      for (const part of parts) model.applyPart(part);
+      for (const part of parts) {
+        const event = partEvent(part);
+        if (event?.type === 'text') model.applyText(event);
+        else if (event) model.applyTool(event);
+      }
     }
     model.status = { type: 'idle' };
     const last = messages.filter((m) => model.assistants.has(m.info.id)).at(-1);
@@ -79,44 +84,47 @@ export class TurnModel {
   }
 
   /** Applies one event; true when it changed something the phone shows. */
-  apply(event: OpencodeEvent): boolean {
+  apply(event: BridgeEvent): boolean {
     switch (event.type) {
-      case 'message.updated':
-        if (event.properties.info.role === 'assistant')
-          return this.noteAssistant(event.properties.info);
-        this.userMessages.add(event.properties.info.id);
+      case 'assistant-message':
+        return this.noteAssistant(event.message);
+      case 'user-message':
+        this.userMessages.add(event.messageId);
         // Clocks of bridge and server are the same machine's; allow for a little scheduling slack.
-        if (
-          this.userMessageId === undefined &&
-          event.properties.info.time.created >= this.startedAt - 2000
-        ) {
-          this.userMessageId = event.properties.info.id;
+        if (this.userMessageId === undefined && event.created >= this.startedAt - 2000) {
+          this.userMessageId = event.messageId;
         }
         return false;
-      case 'message.part.updated':
-        return this.applyPart(event.properties.part);
-      case 'message.part.delta': {
-        const { partID, messageID, field, delta } = event.properties;
-        if (field !== 'text' || !delta) return false;
-        let part = this.parts.get(partID);
+      case 'text':
+        return this.applyText(event);
+      case 'tool':
+        return this.applyTool(event);
+      case 'text-delta':
+      case 'reasoning-delta': {
+        const { partId, messageId, delta } = event;
+        let part = this.parts.get(partId);
         if (!part) {
-          part = { kind: 'text', messageID, text: '' };
-          this.parts.set(partID, part);
-          this.order.push(partID);
+          part = {
+            kind: event.type === 'reasoning-delta' ? 'reasoning' : 'text',
+            messageID: messageId,
+            text: '',
+          };
+          this.parts.set(partId, part);
+          this.order.push(partId);
         }
         part.text += delta;
         return true;
       }
-      case 'session.status': {
+      case 'status': {
         const before = this.status;
-        this.status = event.properties.status;
+        this.status = event.status;
         return before.type !== this.status.type || before.type === 'retry';
       }
-      case 'session.idle':
+      case 'turn-finished':
         this.status = { type: 'idle' };
         return true;
-      case 'session.error': {
-        const error = event.properties.error;
+      case 'turn-failed': {
+        const error = event.error;
         if (error?.name === 'MessageAbortedError') this.aborted = true;
         else if (error) this.error = error;
         return error !== undefined;
@@ -134,33 +142,29 @@ export class TurnModel {
     return true;
   }
 
-  private applyPart(part: Part): boolean {
-    if (part.type === 'text' || part.type === 'reasoning') {
-      if (part.type === 'text' && (part.synthetic || part.ignored)) return false;
-      if (!this.parts.has(part.id)) this.order.push(part.id);
-      // The final part.updated carries the whole text: it replaces what the deltas built.
-      const existing = this.parts.get(part.id);
-      if (existing?.text === part.text) return false;
-      if (!existing || part.text.length > 0 || part.time?.end !== undefined) {
-        this.parts.set(part.id, { kind: part.type, messageID: part.messageID, text: part.text });
-        return !this.userMessages.has(part.messageID);
-      }
-      return false;
-    }
-    if (part.type === 'tool') {
-      const before = this.tools.get(part.callID);
-      this.tools.set(part.callID, {
-        tool: part.tool,
-        status: part.state.status,
-        input: part.state.input ?? {},
-        title: 'title' in part.state ? part.state.title : undefined,
-      });
-      return (
-        before?.status !== part.state.status ||
-        JSON.stringify(before.input) !== JSON.stringify(part.state.input ?? {})
-      );
+  private applyText(part: TextSnapshot): boolean {
+    if (!this.parts.has(part.partId)) this.order.push(part.partId);
+    // The final snapshot carries the whole text: it replaces what the deltas built.
+    const existing = this.parts.get(part.partId);
+    if (existing?.text === part.text) return false;
+    if (!existing || part.text.length > 0 || part.ended) {
+      this.parts.set(part.partId, { kind: part.kind, messageID: part.messageId, text: part.text });
+      return !this.userMessages.has(part.messageId);
     }
     return false;
+  }
+
+  private applyTool(tool: ToolUpdate): boolean {
+    const before = this.tools.get(tool.callId);
+    this.tools.set(tool.callId, {
+      tool: tool.tool,
+      status: tool.status,
+      input: tool.input,
+      title: tool.title,
+    });
+    return (
+      before?.status !== tool.status || JSON.stringify(before.input) !== JSON.stringify(tool.input)
+    );
   }
 
   /** The agent's answer so far: its text parts in order, one paragraph apart. */

@@ -1,6 +1,6 @@
 // What the registry needs of a turn on the phone, whichever way it streams: edited in place
 // (LiveTurn) or as a draft in a private chat (DraftTurn).
-import type { OpencodeEvent } from '../opencode/types';
+import type { BridgeEvent } from '../opencode/adapter';
 import type { Place } from '../telegram/messenger';
 import type { TurnModel } from './turn-model';
 
@@ -14,7 +14,7 @@ export interface Turn {
   readonly replyMessageId: number | undefined;
   /** Whether OpenCode has said anything about this turn yet. */
   readonly started: boolean;
-  apply(event: OpencodeEvent): void;
+  apply(event: BridgeEvent): void;
   catchUp(): Promise<void>;
   markNeverStarted(): void;
   finish(): Promise<void>;

@@ -4,12 +4,12 @@ import type { ChatDirectory } from '../chats';
 import { toError } from '../errors';
 import type { InFlightTurn, StateStore } from '../state-store';
 import type { Logger } from '../log';
-import type { OpencodeClient } from '../opencode/client';
-import type { OpencodeEvent } from '../opencode/types';
+import type { BridgeEvent, OpencodeAdapter } from '../opencode/adapter';
 import type { Messenger, Place } from '../telegram/messenger';
 import type { ForcedPath } from '../telegram/capabilities';
-import { createTurn, samePlace, Streaming } from './streaming';
 import type { LiveTurnDeps } from './live-turn';
+import { PromptRetries, type Schedule, type SentPrompt } from './prompt-retry';
+import { createTurn, samePlace, Streaming } from './streaming';
 import type { Turn } from './turn';
 
 /** How long a prompt may go without any sign of OpenCode working on it. */
@@ -17,7 +17,7 @@ const PROMPT_START_TIMEOUT_MS = 30_000;
 
 export interface TurnRegistryDeps {
   messenger: Messenger;
-  client: OpencodeClient;
+  client: OpencodeAdapter;
   chats: ChatDirectory;
   log: Logger;
   store: StateStore;
@@ -25,6 +25,8 @@ export interface TurnRegistryDeps {
   onChange: () => void;
   /** BRIDGE_STREAMING / BRIDGE_RICH; without it every turn is edited in place in HTML. */
   streaming?: ForcedPath | undefined;
+  /** Timers of the resends after a "database is locked" (tests pass a fake clock). */
+  schedule?: Schedule;
 }
 
 export interface TurnOptions {
@@ -66,8 +68,21 @@ export class TurnRegistry {
   private readonly streaming: Streaming | undefined;
   /** Turns of new prompts, watched until OpenCode starts on them. */
   private readonly watched = new WeakSet<Turn>();
+  /** Prompts OpenCode dropped because its database was locked, sent again (prompt-retry.ts). */
+  private readonly retries: PromptRetries;
 
   constructor(private readonly deps: TurnRegistryDeps) {
+    this.retries = new PromptRetries({
+      messenger: deps.messenger,
+      log: deps.log,
+      giveUp: (sessionId, error) => {
+        const turn = this.turns.get(sessionId);
+        if (!turn) return;
+        turn.apply({ type: 'turn-failed', sessionId, error });
+        void this.finish(turn);
+      },
+      ...(deps.schedule ? { schedule: deps.schedule } : {}),
+    });
     if (!deps.streaming) return;
     this.streaming = new Streaming(deps.messenger, deps.streaming, deps.log);
     this.streaming.redrawAfterMessages(() => this.turns.values());
@@ -80,6 +95,16 @@ export class TurnRegistry {
     );
     await turn?.stop?.();
     return turn !== undefined;
+  }
+
+  /** A prompt is about to go to an idle session: kept, to send again if OpenCode drops it. */
+  expectPrompt(sessionId: string, prompt: SentPrompt): void {
+    this.retries.track(sessionId, prompt);
+  }
+
+  /** The prompt did not reach OpenCode at all (the sender says so): nothing to send again. */
+  promptFailed(sessionId: string): void {
+    this.retries.forget(sessionId);
   }
 
   isBusy(sessionId: string): boolean {
@@ -132,13 +157,15 @@ export class TurnRegistry {
   }
 
   /**
-   * `prompt_async` answers 204 before OpenCode looks at the prompt; one it then refuses (an
+   * OpenCode takes a prompt before it looks at it; one it then refuses (an
    * attachment it cannot read) produces no event at all. Such a turn must not say "working" forever.
    */
   private watchStart(turn: Turn): void {
     this.watched.add(turn);
     const timer = setTimeout(() => {
       if (this.turns.get(turn.sessionId) !== turn || turn.started) return;
+      // Sending the prompt again after a locked database: the clock starts over.
+      if (this.retries.retrying(turn.sessionId)) return this.watchStart(turn);
       void this.deps.client.sessionStatus().then(
         (status) => {
           if (status[turn.sessionId] || turn.started || this.turns.get(turn.sessionId) !== turn)
@@ -159,22 +186,19 @@ export class TurnRegistry {
     this.queued.set(sessionId, [...(this.queued.get(sessionId) ?? []), replyTo]);
   }
 
-  onEvent(event: OpencodeEvent, sessionId: string): void {
-    if (event.type === 'session.deleted') this.forget(sessionId);
-    if (
-      event.type === 'message.updated' &&
-      event.properties.info.role === 'user' &&
-      (this.turns.has(sessionId) || this.followed(sessionId))
-    ) {
-      const { id, time } = event.properties.info;
-      this.lastUserMessage.set(sessionId, { id, created: time.created });
+  onEvent(event: BridgeEvent): void {
+    const { sessionId } = event;
+    if (this.retries.onEvent(event)) return;
+    if (event.type === 'session-deleted') this.forget(sessionId);
+    if (event.type === 'user-message' && (this.turns.has(sessionId) || this.followed(sessionId))) {
+      this.lastUserMessage.set(sessionId, { id: event.messageId, created: event.created });
     }
-    if (event.type === 'session.idle') this.queued.delete(sessionId);
+    if (event.type === 'turn-finished') this.queued.delete(sessionId);
     let turn = this.turns.get(sessionId);
-    if (turn && event.type === 'message.updated' && event.properties.info.role === 'assistant') {
+    if (turn && event.type === 'assistant-message') {
       // An answer to a later user message: a queued prompt has started. It gets its own reply.
       const own = turn.model.userMessageId;
-      const parent = event.properties.info.parentID;
+      const parent = event.message.parentID;
       if (own !== undefined && parent > own) {
         const place = turn.place;
         const delivered = this.finish(turn);
@@ -189,7 +213,7 @@ export class TurnRegistry {
       }
     }
     if (!turn) {
-      if (event.type !== 'session.status' || event.properties.status.type !== 'busy') return;
+      if (event.type !== 'status' || event.status.type !== 'busy') return;
       // A turn left on the phone by a previous run of the bridge continues in its own message.
       turn = this.resumePersisted(sessionId);
       if (!turn) {
@@ -205,7 +229,7 @@ export class TurnRegistry {
     }
     turn.apply(event);
     // OpenCode sends idle twice after an abort or error: the first one ends the turn.
-    if (event.type === 'session.idle') void this.finish(turn);
+    if (event.type === 'turn-finished') void this.finish(turn);
   }
 
   /**
@@ -274,6 +298,7 @@ export class TurnRegistry {
   private finish(turn: Turn): Promise<void> {
     if (this.turns.get(turn.sessionId) !== turn) return Promise.resolve();
     this.turns.delete(turn.sessionId);
+    this.retries.forget(turn.sessionId);
     this.deps.onChange();
     const delivered = turn.finish().then(async () => {
       // Only this turn's record: the session's next turn may have recorded its own meanwhile.
@@ -301,6 +326,7 @@ export class TurnRegistry {
 
   /** A deleted session: what was kept for its next turn is not needed any more. */
   private forget(sessionId: string): void {
+    this.retries.forget(sessionId);
     this.lastUserMessage.delete(sessionId);
     this.queued.delete(sessionId);
   }
@@ -312,6 +338,7 @@ export class TurnRegistry {
       lastUserMessage: this.lastUserMessage.size,
       ownReplies: this.ownReplies.size,
       queued: this.queued.size,
+      retries: this.retries.size,
     };
   }
 
@@ -324,6 +351,7 @@ export class TurnRegistry {
     this.turns.clear();
     this.lastUserMessage.clear();
     this.queued.clear();
+    this.retries.clear();
   }
 }
 

@@ -1,6 +1,6 @@
 // A group's share of Telegram's 20 message calls per minute, by need: what is already in its
 // rolling window, what of higher priority is queued for it, and each priority's reserve. Pure.
-import type { Entry, OutboxLimits, Priority, SchedulerState } from './scheduler';
+import type { Entry, OutboxLimits, Priority, SchedulerState } from './scheduler-state';
 
 /** Earliest time ≥ now at which one more call fits in a rolling window. */
 export function windowFreeAt(
