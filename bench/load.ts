@@ -150,20 +150,24 @@ export async function runLoad(b: Bench, config: LoadConfig): Promise<LoadResult>
     const liveEdits: number[] = [];
     streamThreads.forEach((threadId, i) => {
       const expected = expectedReply(asks[i]!);
-      const reply = inTopic(threadId).find((m) => m.text === expected);
+      const reply = inTopic(threadId).find((m) => m.plainText === expected);
       if (reply) complete++;
       const request = model.requests
         .slice(requestsBefore)
         .find((r) => r.kind === 'stream' && r.userText?.includes(asks[i]!) && r.emitted?.length);
       const last = request?.emitted?.at(-1);
-      const done = reply?.history.find((v) => v.text === expected);
+      const done = reply?.history.find((v) => (v.rich?.plainText ?? v.text) === expected);
       if (last && done) finalLags.push(done.at - last.at);
       if (reply) liveEdits.push(reply.history.length - 1);
     });
     approvalThreads.forEach((threadId, i) => {
       // The final answer starts with the tool line ("🔧 ran echo n1"), then the model's text.
       const expected = expectedReply(prompts.bash(commands[i]!));
-      if (inTopic(threadId).some((m) => m.text === expected || m.text?.endsWith(`\n\n${expected}`)))
+      if (
+        inTopic(threadId).some(
+          (m) => m.plainText === expected || m.plainText.endsWith(`\n\n${expected}`),
+        )
+      )
         complete++;
     });
     const latencies = commands

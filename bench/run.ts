@@ -24,6 +24,7 @@ import {
   writeReport,
 } from './report';
 import { runStaleness } from './staleness';
+import { draftsSection } from './drafts-section';
 
 const ALL = ['pipeline', 'render', 'idle', 'staleness', 'load', 'soak'] as const;
 type Part = (typeof ALL)[number];
@@ -276,6 +277,8 @@ async function main(): Promise<void> {
     const b = e2e ? await bench() : undefined;
     if (b && only.has('idle')) report.sections.push(await idleSection(b));
     if (b && only.has('staleness')) report.sections.push(await stalenessSection(b));
+    if (b && only.has('staleness'))
+      report.sections.push(await draftsSection(b, { chars: Q.stalenessMain, tps: 50 }, log));
     if (b && only.has('load')) report.sections.push(await loadSection(b));
     // Last: it restarts the shared OpenCode.
     if (b && only.has('soak')) {

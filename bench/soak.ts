@@ -240,9 +240,9 @@ async function act(b: Bench, place: Place, kind: Kind, seq: number): Promise<Act
     else if (/^⚠️ Interrupted/u.test(notice.text ?? '')) {
       action.outcome = 'interrupted';
       action.detail = `${Math.round((notice.history[0]?.at ?? 0) / 1000) % 100_000}: ${fresh()
-        .map((m) => m.text?.slice(0, 60))
+        .map((m) => m.plainText.slice(0, 60))
         .join(' | ')}`;
-    } else if (fresh().some((m) => m.text === answer || m.text?.endsWith(`\n\n${answer}`)))
+    } else if (fresh().some((m) => m.plainText === answer || m.plainText.endsWith(`\n\n${answer}`)))
       action.outcome = 'answered';
     else action.detail = `notice "${notice.text?.slice(0, 80)}" without the whole answer`;
     return action;

@@ -3,7 +3,7 @@
 // server records when it wrote each chunk, the fake keeps every version of the reply message with
 // its time. For each chunk: the first version showing at least that much text, minus the chunk's
 // time.
-import { botMessages } from '../test/e2e/bench';
+import { HTML_PATH, botMessages } from '../test/e2e/bench';
 import { expectedReply, prompts } from '../test/support/model-server';
 import { type Bench, OWNER, isNotice, shownAnswer, startBridge } from './e2e';
 import { percentile } from './report';
@@ -40,7 +40,8 @@ export interface StalenessResult {
 
 export async function runStaleness(b: Bench, config: StalenessConfig): Promise<StalenessResult> {
   const { telegram, model } = b;
-  const bridge = await startBridge(b);
+  // Today's HTML edit path; drafts.ts measures the draft path against it.
+  const bridge = await startBridge(b, { ...HTML_PATH });
   try {
     const prompt = prompts.stream(config.chars, { tps: config.tps });
     const expected = expectedReply(prompt);

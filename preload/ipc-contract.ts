@@ -70,6 +70,14 @@ export interface PublicSettings {
   transcribeModel: string;
   /** Empty: the endpoint detects the language. */
   transcribeLanguage: string;
+
+  // How answers reach the phone (BRIDGE_STREAMING, BRIDGE_RICH, TELEGRAM_API_ROOT).
+  /** Drafts in private chats (edits elsewhere), or edits everywhere. */
+  streaming: 'draft' | 'edit';
+  /** One rich message per answer up to 32k characters; off: HTML messages of 4096. */
+  richMessages: boolean;
+  /** Empty: https://api.telegram.org; else a self-hosted Bot API server. */
+  telegramApiRoot: string;
 }
 
 /** Everything the window shows. Never contains a secret, only whether it is set. */

@@ -15,6 +15,7 @@ import type {
   SecretName,
   SetSecretRequest,
 } from './ipc-contract';
+import { checkDeliverySettings, DELIVERY_KEYS } from './delivery-settings';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 export type SettingsField = keyof PublicSettings;
@@ -226,7 +227,7 @@ function checkAwaySettings(
 export function checkPublicSettings(input: unknown): CheckedSettings {
   if (!isRecord(input))
     return { ok: false, error: 'Settings must be an object.', field: undefined };
-  const known: readonly string[] = [...SETTINGS_KEYS, ...AWAY_KEYS];
+  const known: readonly string[] = [...SETTINGS_KEYS, ...AWAY_KEYS, ...DELIVERY_KEYS];
   const extra = Object.keys(input).filter((k) => !known.includes(k));
   if (extra.length > 0) {
     return { ok: false, error: `Unknown setting: ${extra.join(', ')}.`, field: undefined };
@@ -260,10 +261,13 @@ export function checkPublicSettings(input: unknown): CheckedSettings {
   if (!away.ok) return away;
   const voice = checkVoiceSettings(input);
   if (!voice.ok) return voice;
+  const delivery = checkDeliverySettings(input);
+  if (!delivery.ok) return delivery;
   return {
     ok: true,
     value: {
       ...away.value,
+      ...delivery.value,
       allowedUserIds: ids.value,
       allowedChatIds: chats.value,
       opencodeMode: mode,

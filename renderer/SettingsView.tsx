@@ -24,6 +24,8 @@ import {
 import { Field } from './Field';
 import { SecretField } from './SecretField';
 import { VoiceFields } from './VoiceFields';
+import { DeliveryFields } from './DeliveryFields';
+import { checkTelegramApiRoot } from '../preload/delivery-settings';
 import { errorText } from './use-bridge';
 
 interface Form {
@@ -41,6 +43,9 @@ interface Form {
   voiceUrl: string;
   voiceModel: string;
   voiceLanguage: string;
+  streaming: PublicSettings['streaming'];
+  rich: boolean;
+  apiRoot: string;
 }
 
 type Errors = Partial<Record<SettingsField, string>>;
@@ -59,6 +64,9 @@ const toForm = (s: PublicSettings): Form => ({
   voiceUrl: s.transcribeUrl,
   voiceModel: s.transcribeModel,
   voiceLanguage: s.transcribeLanguage,
+  streaming: s.streaming,
+  rich: s.richMessages,
+  apiRoot: s.telegramApiRoot,
 });
 
 /** Numbers typed as text: "" and "12abc" must not become 0 or 12. */
@@ -91,6 +99,8 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
   if (!voiceModel.ok) errors.transcribeModel = voiceModel.error;
   const voiceLanguage = checkTranscribeLanguageSetting(form.voiceLanguage);
   if (!voiceLanguage.ok) errors.transcribeLanguage = voiceLanguage.error;
+  const apiRoot = checkTelegramApiRoot(form.apiRoot);
+  if (!apiRoot.ok) errors.telegramApiRoot = apiRoot.error;
   if (Object.keys(errors).length > 0) return { errors };
   const checked = checkPublicSettings({
     allowedUserIds: ids.ok ? ids.value : [],
@@ -106,6 +116,9 @@ function validate(form: Form): { settings: PublicSettings } | { errors: Errors }
     transcribeUrl: voiceUrl.ok ? voiceUrl.value : '',
     transcribeModel: voiceModel.ok ? voiceModel.value : '',
     transcribeLanguage: voiceLanguage.ok ? voiceLanguage.value : '',
+    streaming: form.streaming,
+    richMessages: form.rich,
+    telegramApiRoot: apiRoot.ok ? apiRoot.value : '',
   });
   if (!checked.ok) return { errors: { [checked.field ?? 'allowedUserIds']: checked.error } };
   return { settings: checked.value };
@@ -351,6 +364,12 @@ export function SettingsView({ state }: { state: AppState }) {
 
         <VoiceFields
           values={{ url: form.voiceUrl, model: form.voiceModel, language: form.voiceLanguage }}
+          errors={errors}
+          onChange={(patch, field) => update(patch, field)}
+        />
+
+        <DeliveryFields
+          values={{ streaming: form.streaming, rich: form.rich, apiRoot: form.apiRoot }}
           errors={errors}
           onChange={(patch, field) => update(patch, field)}
         />

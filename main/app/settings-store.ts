@@ -2,6 +2,7 @@
 // thin wrapper that fills defaults and re-checks every value on read, so a hand-edited file can
 // never hand the bridge something the window would have refused.
 import type { Options } from 'electron-store';
+import { DEFAULT_DELIVERY } from '../../preload/delivery-settings';
 import type { PublicSettings } from '../../preload/ipc-contract';
 import {
   EDIT_INTERVAL_MIN_MS,
@@ -25,6 +26,7 @@ export const DEFAULT_SETTINGS: PublicSettings = {
   transcribeUrl: '',
   transcribeModel: 'whisper-1',
   transcribeLanguage: '',
+  ...DEFAULT_DELIVERY,
 };
 
 /** What the file may hold: the current settings, all optional (defaults are applied on read). */
@@ -46,6 +48,9 @@ const schema: NonNullable<Options<StoredSettings>['schema']> = {
   transcribeUrl: { type: 'string' },
   transcribeModel: { type: 'string' },
   transcribeLanguage: { type: 'string' },
+  streaming: { type: 'string', enum: ['draft', 'edit'] },
+  richMessages: { type: 'boolean' },
+  telegramApiRoot: { type: 'string' },
 };
 
 /** The untyped view a migration needs to read keys that no longer exist. */

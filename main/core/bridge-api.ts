@@ -39,7 +39,13 @@ export interface BridgeSettings {
   transcription?: TranscriptionSettings | undefined;
   /** Longer voice notes are refused before they are downloaded (default 300 s). */
   voiceMaxSeconds?: number | undefined;
+  /** BRIDGE_STREAMING: answers stream as drafts in private chats (default), or by editing a message. */
+  streaming?: StreamingMode | undefined;
+  /** BRIDGE_RICH: rich messages (one message up to 32k characters; default on), or HTML only. */
+  rich?: boolean | undefined;
 }
+
+export type StreamingMode = 'draft' | 'edit';
 
 /** An OpenAI-compatible speech-to-text endpoint (OpenAI, or a local whisper server). */
 export interface TranscriptionSettings {

@@ -131,6 +131,7 @@ export class Bridge implements BridgeHost {
       store: this.store,
       now: this.now,
       onChange: () => this.refreshSessions(),
+      streaming: { streaming: s.streaming, rich: s.rich },
     });
     const context: BridgeContext = {
       settings: s,

@@ -2,7 +2,7 @@
 // platform and the folders are passed in, so every rule is testable without touching process.env.
 import path from 'node:path';
 import { cleartextAttachProblem } from './attach-url';
-import type { BridgeSettings } from './bridge-api';
+import type { BridgeSettings, StreamingMode } from './bridge-api';
 import { ConfigError } from './errors';
 import { DEFAULT_NOTIFY_MIN_TURN_S, NOTIFY_DEFAULTS, type NotifyDefault } from './away/notify-mode';
 import { transcriptionFromEnv, voiceMaxSecondsFromEnv } from './voice/transcribe-config';
@@ -56,7 +56,28 @@ export function settingsFromEnv(ctx: ConfigContext): BridgeSettings {
     ...awaySettings(env, allowedUserIds, allowedChatIds),
     transcription: transcriptionFromEnv(env),
     voiceMaxSeconds: voiceMaxSecondsFromEnv(env),
+    ...streamingSettings(env),
   };
+}
+
+/** BRIDGE_STREAMING and BRIDGE_RICH: force a delivery path (defaults: draft, on). */
+export function streamingSettings(env: ConfigContext['env']): {
+  streaming: StreamingMode;
+  rich: boolean;
+} {
+  const streaming = (nonEmpty(env['BRIDGE_STREAMING']) ?? 'draft').toLowerCase();
+  if (streaming !== 'draft' && streaming !== 'edit') {
+    throw new ConfigError(
+      `BRIDGE_STREAMING must be draft or edit, not ${JSON.stringify(env['BRIDGE_STREAMING'])}.`,
+    );
+  }
+  const rich = (nonEmpty(env['BRIDGE_RICH']) ?? 'on').toLowerCase();
+  if (rich !== 'on' && rich !== 'off') {
+    throw new ConfigError(
+      `BRIDGE_RICH must be on or off, not ${JSON.stringify(env['BRIDGE_RICH'])}.`,
+    );
+  }
+  return { streaming, rich: rich === 'on' };
 }
 
 /** BRIDGE_NOTIFY, BRIDGE_NOTIFY_MIN_TURN_S, BRIDGE_HOME_CHAT: sessions no chat follows. */

@@ -18,6 +18,7 @@ import { reply, sendPrompt } from './features/prompt';
 import { questionsFeature } from './features/questions';
 import { sessionsFeature } from './features/sessions';
 import { staleFeature } from './features/stale';
+import { stopDraftFeature } from './features/stop-draft';
 import { topicsFeature } from './features/topics';
 import { voiceFeature, type UserTextHandler } from './features/voice';
 import { commandWordOf } from './telegram/commands';
@@ -79,6 +80,7 @@ export function installFeatures(
     desk.listener,
     stale,
     topicsFeature(context),
+    stopDraftFeature(context),
     sessionsFeature(context),
     projectsFeature(context),
     modelsFeature(context),

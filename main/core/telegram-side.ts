@@ -19,7 +19,13 @@ import { classifyTelegramError, createOutbox, type Outbox } from './telegram/out
 import { TelegramPoller } from './telegram/poller';
 
 // my_chat_member: told when someone adds the bot to a group, so it can leave one not allowed.
-const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+// stopped_message_generation: Stop pressed on a streaming draft.
+const ALLOWED_UPDATES = [
+  'message',
+  'callback_query',
+  'my_chat_member',
+  'stopped_message_generation',
+] as const;
 const HANDLED_UPDATES_KEPT = 200;
 /** Longest wait for one Bot API call (an upload included); more means the connection is dead. */
 const TELEGRAM_REQUEST_TIMEOUT_S = 120;

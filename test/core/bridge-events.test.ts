@@ -140,7 +140,8 @@ describe('malformed OpenCode events', () => {
       },
     );
     await until(() => bridge.status().sessions[0]?.title === 'New title', 5000);
-    // And the live turn still takes what streams in: a text part from its start, as OpenCode
+    // And the live turn (a draft, in a private chat) still takes what streams in: a text part
+    // from its start, as OpenCode
     // sends it (a delta seen only from the middle of a part waits for the part's end).
     opencode.send(
       {
@@ -168,8 +169,7 @@ describe('malformed OpenCode events', () => {
       },
     );
     await telegram.waitFor(
-      () =>
-        telegram.messages(OWNER.id).some((m) => m.fromBot && m.text?.includes('still streaming')),
+      () => telegram.drafts(OWNER.id).some((d) => d.text.includes('still streaming')),
       { timeoutMs: 15_000 },
     );
     expect(opencode.connections()).toBe(1);

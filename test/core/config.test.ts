@@ -155,3 +155,22 @@ describe('desk sessions on the phone (BRIDGE_NOTIFY, BRIDGE_NOTIFY_MIN_TURN_S, B
     expect(() => settingsFromEnv(env({ ...valid, ...vars }))).toThrow(message);
   });
 });
+
+describe('delivery path (BRIDGE_STREAMING, BRIDGE_RICH)', () => {
+  it('defaults to drafts and rich messages', () => {
+    expect(settingsFromEnv(env(valid))).toMatchObject({ streaming: 'draft', rich: true });
+  });
+
+  it('reads them', () => {
+    expect(
+      settingsFromEnv(env({ ...valid, BRIDGE_STREAMING: 'Edit', BRIDGE_RICH: 'off' })),
+    ).toMatchObject({ streaming: 'edit', rich: false });
+  });
+
+  it.each([
+    [{ BRIDGE_STREAMING: 'fast' }, /BRIDGE_STREAMING must be draft or edit/],
+    [{ BRIDGE_RICH: 'yes' }, /BRIDGE_RICH must be on or off/],
+  ])('refuses %o', (vars, message) => {
+    expect(() => settingsFromEnv(env({ ...valid, ...vars }))).toThrow(message);
+  });
+});

@@ -168,3 +168,18 @@ describe('TurnRegistry memory', () => {
     expect(t.turns.sizes()).toEqual({ ...empty, lastUserMessage: 1 });
   });
 });
+
+describe('the resync after a connect', () => {
+  it('leaves a prompt sent while the status was read to its start watch, and ends one that ran', async () => {
+    const { turns, user, untilDelivered } = await setup();
+    // A prompt that reached OpenCode after the status snapshot: idle there, nothing heard yet.
+    turns.start('ses_new', { chatId: 7 }, 1_000_000);
+    turns.resync(new Set());
+    expect(turns.isBusy('ses_new')).toBe(true);
+    // Once OpenCode has spoken about it, an idle status means it is over.
+    user('ses_new', 'msg_u1');
+    turns.resync(new Set());
+    expect(turns.isBusy('ses_new')).toBe(false);
+    await untilDelivered(1);
+  });
+});

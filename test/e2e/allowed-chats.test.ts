@@ -80,7 +80,7 @@ describe('an allowed group', () => {
     telegram.userSendsText({ from: OWNER, chatId: group.id, text: 'hello team' });
     await waitForNotice(telegram, group.id);
     expect(
-      botMessages(telegram, group.id).some((m) => m.text === expectedReply('hello team')),
+      botMessages(telegram, group.id).some((m) => m.plainText === expectedReply('hello team')),
     ).toBe(true);
     const requests = model.chatRequests().length;
     const sent = botMessages(telegram, group.id).length;

@@ -129,16 +129,16 @@ async function ask(
   return { first, mine, prompt };
 }
 
-/** The turn's message: the tools it used, then the model's final text. */
+/** The turn's message (as the phone shows it): the tools it used, then the model's final text. */
 const isReply = (m: MessageView, text: string): boolean =>
-  m.text === text || (m.text ?? '').endsWith(`\n\n${text}`);
+  m.plainText === text || m.plainText.endsWith(`\n\n${text}`);
 
 /** Waits for the turn's final answer; on timeout, says what the chat showed. */
 async function waitForText(mine: (p?: RegExp) => MessageView[], text: string): Promise<void> {
   await bench.telegram
     .waitFor(() => mine().some((m) => isReply(m, text)), { timeoutMs: TURN_MS })
     .catch((error: Error) => {
-      const shown = mine().map((m) => JSON.stringify(m.text));
+      const shown = mine().map((m) => JSON.stringify(m.plainText));
       throw new Error(
         `${error.message}\nwanted ${JSON.stringify(text)}; chat shows:\n${shown.join('\n')}`,
       );

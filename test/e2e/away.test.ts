@@ -122,7 +122,7 @@ describe('desk sessions reach the phone', { timeout: TEST_MS }, () => {
 
     bench.telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'and now from the phone' });
     await bench.telegram.waitFor(
-      () => mine().find((m) => m.text === expectedReply('and now from the phone')),
+      () => mine().find((m) => m.plainText === expectedReply('and now from the phone')),
       { timeoutMs: 60_000 },
     );
     expect(await userTextsOf(bench, sessionId)).toEqual([ask, 'and now from the phone']);
@@ -231,7 +231,7 @@ describe('desk sessions reach the phone', { timeout: TEST_MS }, () => {
     await bench.telegram.waitFor(
       () =>
         inTopic().find((m) =>
-          (m.text ?? '').endsWith(expectedReply(prompts.bash('echo in-the-topic'))),
+          m.plainText.endsWith(expectedReply(prompts.bash('echo in-the-topic'))),
         ),
       { timeoutMs: 60_000 },
     );

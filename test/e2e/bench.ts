@@ -104,7 +104,7 @@ export async function userTextsOf(bench: Bench, sessionId: string): Promise<stri
     .flatMap((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.text ?? ''));
 }
 
-/** Bot messages in a chat whose text matches, e.g. the turn-finished notice. */
+/** Bot messages in a chat whose text (as the phone shows it) matches, e.g. the notice. */
 export function botMessages(
   telegram: FakeTelegram,
   chatId: number,
@@ -112,7 +112,7 @@ export function botMessages(
 ): MessageView[] {
   return telegram
     .messages(chatId)
-    .filter((m) => m.fromBot && (!pattern || pattern.test(m.text ?? '')));
+    .filter((m) => m.fromBot && (!pattern || pattern.test(m.plainText)));
 }
 
 export async function waitForNotice(
@@ -176,8 +176,14 @@ export interface Bridges {
   readonly running: readonly BridgeProcess[];
 }
 
-/** Bridges for a test file's tests, run against its bench and stopped after each test. */
-export function useBridges(bench: Bench): Bridges {
+/** The HTML edit/split path of before drafts and rich messages, for tests that are about it. */
+export const HTML_PATH = { BRIDGE_STREAMING: 'edit', BRIDGE_RICH: 'off' } as const;
+
+/**
+ * Bridges for a test file's tests, run against its bench and stopped after each test; `baseEnv`
+ * (e.g. HTML_PATH) goes under each bridge's own `env`.
+ */
+export function useBridges(bench: Bench, baseEnv: Record<string, string> = {}): Bridges {
   const running: BridgeProcess[] = [];
   afterEach(async (context) => {
     // A failed test shows what its bridges said: the one clue for a fault that does not repeat.
@@ -189,7 +195,9 @@ export function useBridges(bench: Bench): Bridges {
   return {
     async run({ stateDir, env = {}, waitConnected = true } = {}) {
       const dir = stateDir ?? (await tempDir('bridge-state-'));
-      const bridge = Object.assign(startBridge(bridgeEnv(bench, dir, env)), { stateDir: dir });
+      const bridge = Object.assign(startBridge(bridgeEnv(bench, dir, { ...baseEnv, ...env })), {
+        stateDir: dir,
+      });
       running.push(bridge);
       return waitConnected ? untilConnected(bridge) : bridge;
     },

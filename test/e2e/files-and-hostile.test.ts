@@ -350,7 +350,7 @@ describe('only allowlisted users reach anything', () => {
     });
     await nextNotice(group.id, noticeBefore);
     expect(
-      botMessages(telegram, group.id).some((m) => m.text?.endsWith('Ran echo approved.')),
+      botMessages(telegram, group.id).some((m) => m.plainText.endsWith('Ran echo approved.')),
     ).toBe(true);
   });
 });
@@ -372,7 +372,7 @@ describe('odd and hostile text, both ways', () => {
     expect(userTexts(message!)).toEqual([ODD]);
   });
 
-  it('a 4096-character message arrives whole, and the echo comes back whole in two messages', async () => {
+  it('a 4096-character message arrives whole, and the echo comes back whole in one rich message', async () => {
     await bridges.run();
     const pieces = ['Grüße', '👩‍👩‍👧‍👦', 'and', '🇺🇦', 'flags,', 'e\u0301', '中文'];
     let text = '';
@@ -388,13 +388,11 @@ describe('odd and hostile text, both ways', () => {
     expect(userTexts(message!)).toEqual([text]);
 
     const echo = expectedReply(text);
-    expect(replies).toHaveLength(2);
-    for (const r of replies) {
-      expect(r.text!.length).toBeLessThanOrEqual(4096);
-      expect(r.text).not.toMatch(/\p{Cs}/u); // no half of a surrogate pair
-    }
-    // Cut at a space, which is the only character dropped.
-    expect(replies.map((r) => r.text).join(' ')).toBe(echo);
+    // Past 4,096 characters, yet one message: a rich one holds up to 32,768.
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.rich).toBeDefined();
+    expect(replies[0]!.plainText).not.toMatch(/\p{Cs}/u); // no half of a surrogate pair
+    expect(replies[0]!.plainText).toBe(echo);
   });
 
   it('the agent’s odd text reaches the phone unmangled, and a blank answer is said so', async () => {
@@ -402,10 +400,11 @@ describe('odd and hostile text, both ways', () => {
     const odd =
       'x < y && y > z; AT&T <script>alert(1)</script> a lone ` backtick, 👩‍👩‍👧‍👦 🇺🇦 e\u0301 \u200b end';
     const [reply] = await turn(prompts.say(odd));
-    expect(reply!.text).toBe(odd);
-    expect(reply!.entities).toEqual([]);
+    expect(reply!.plainText).toBe(odd);
+    // Nothing in it was taken for markup: one paragraph of plain text.
+    expect(reply!.rich?.blocks).toEqual([{ type: 'paragraph', text: odd }]);
 
     const blank = await turn(prompts.say('   '));
-    expect(blank.map((r) => r.text)).toEqual(['(no text answer)']);
+    expect(blank.map((r) => r.plainText)).toEqual(['(no text answer)']);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { startBridge } from '../support/bridge-process';
 import { expectedReply, prompts } from '../support/model-server';
 import {
+  HTML_PATH,
   OWNER,
   STRANGER,
   botMessages,
@@ -22,7 +23,8 @@ const bridges = useBridges(bench);
 describe('headless bridge, private chat', () => {
   it('streams an answer into one message edited in place, ending with the model’s exact text', async () => {
     const { telegram } = bench;
-    const bridge = await bridges.run();
+    // The edit path (drafts.test.ts covers the default draft path of a private chat).
+    const bridge = await bridges.run({ env: { ...HTML_PATH } });
     const prompt = prompts.stream(1800, { tps: 60 });
     const before = telegram.calls().length;
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: prompt });
@@ -30,7 +32,7 @@ describe('headless bridge, private chat', () => {
 
     const [reply, notice, ...others] = botMessages(telegram, OWNER.id);
     expect(others).toEqual([]);
-    expect(reply!.text).toBe(expectedReply(prompt));
+    expect(reply!.plainText).toBe(expectedReply(prompt));
     expect(notice!.text).toMatch(/^✅ Done in \d+ s/);
 
     // It streamed: several versions, each showing a growing prefix of the answer.
@@ -93,7 +95,7 @@ describe('headless bridge, private chat', () => {
     telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'second message' });
     await waitForNotice(telegram, OWNER.id, noticesBefore + 2);
     expect(await userTextsOf(bench, sessionId)).toEqual(['first message', 'second message']);
-    expect(botMessages(telegram, OWNER.id).at(-2)!.text).toBe(expectedReply('second message'));
+    expect(botMessages(telegram, OWNER.id).at(-2)!.plainText).toBe(expectedReply('second message'));
   });
 });
 

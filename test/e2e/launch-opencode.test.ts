@@ -66,7 +66,9 @@ describe('bridge-launched OpenCode', () => {
 
       telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text: 'hello from the train' });
       await waitForNotice(telegram, OWNER.id, 1, 90_000);
-      expect(botMessages(telegram, OWNER.id)[0]!.text).toBe(expectedReply('hello from the train'));
+      expect(botMessages(telegram, OWNER.id)[0]!.plainText).toBe(
+        expectedReply('hello from the train'),
+      );
     } finally {
       const stopped = await bridge.stop();
       expect(stopped.code).toBe(0);

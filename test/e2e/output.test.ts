@@ -4,10 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord, MessageView } from '../support/fake-telegram';
 import { REASONED_REPLY, expectedReply, prompts } from '../support/model-server';
-import { OWNER, botMessages, useBench, useBridges } from './bench';
+import { HTML_PATH, OWNER, botMessages, useBench, useBridges } from './bench';
 
 const bench = useBench();
-const bridges = useBridges(bench);
+// The HTML edit/split path (a server without drafts and rich messages, or BRIDGE_STREAMING=edit
+// BRIDGE_RICH=off); drafts.test.ts covers what a private chat gets by default.
+const bridges = useBridges(bench, HTML_PATH);
 
 // The turn-finished notice (not "⏹ Stopping the agent…", the answer to /abort).
 const NOTICE = /^(✅ Done|⚠️ Failed|⚠️ Interrupted|⏹ Stopped)/u;

@@ -5,10 +5,21 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { expectedReply, prompts } from '../support/model-server';
-import { OWNER, botMessages, sessionOf, tempDir, useBench, useBridges, userTextsOf } from './bench';
+import {
+  HTML_PATH,
+  OWNER,
+  botMessages,
+  sessionOf,
+  tempDir,
+  useBench,
+  useBridges,
+  userTextsOf,
+} from './bench';
 
 const bench = useBench();
-const bridges = useBridges(bench);
+// The edit-in-place reply message is what these faults are about; drafts.test.ts picks a draft
+// turn up after a restart.
+const bridges = useBridges(bench, HTML_PATH);
 
 /** Messages the bot sent in the owner's chat after index `from`. */
 const since = (from: number) => botMessages(bench.telegram, OWNER.id).slice(from);

@@ -52,7 +52,7 @@ describe('forum topics', () => {
       timeoutMs: 150_000,
     });
     topics.forEach((threadId, i) => {
-      const replies = inTopic(threadId).filter((m) => m.text === expectedReply(asks[i]!));
+      const replies = inTopic(threadId).filter((m) => m.plainText === expectedReply(asks[i]!));
       expect(replies, `topic ${threadId}`).toHaveLength(1);
       expect(notices(threadId)[0]!.text).toMatch(/^✅ Done/u);
     });
@@ -84,6 +84,27 @@ describe('forum topics', () => {
         telegram.topics(groupId).find((t) => t.threadId === topic.threadId)?.name === DEFAULT_TITLE,
       { timeoutMs: 90_000 },
     );
+  });
+});
+
+describe('forum topics, rich answers', () => {
+  it('a 12,000-character answer in a topic is one rich message, edited in place', async () => {
+    const { telegram } = bench;
+    groupId = telegram.addForumGroup({ title: 'Rich', botIsAdmin: true, canManageTopics: true }).id;
+    await bridges.run({ env: allowed() });
+    const threadId = await newTopic('Long answer');
+    const ask = prompts.stream(12_000, { tps: 400 });
+    telegram.userSendsText({ from: OWNER, chatId: groupId, threadId, text: ask });
+    await telegram.waitFor(() => notices(threadId).length > 0, { timeoutMs: 90_000 });
+    const answers = inTopic(threadId).filter((m) => !/^(✅|⚠️|⏹|🆕)/u.test(m.plainText));
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.rich).toBeDefined();
+    expect(answers[0]!.plainText.replace(/\s+/g, ' ')).toBe(
+      expectedReply(ask).replace(/\s+/g, ' '),
+    );
+    // No draft outside private chats.
+    expect(telegram.calls((c) => /Draft$/.test(c.method))).toEqual([]);
+    expect(telegram.rateLimitHits()).toEqual([]);
   });
 });
 
@@ -175,8 +196,10 @@ describe('a busy forum', () => {
         .chatRequests()
         .find((r) => r.userText === ask)!
         .emitted!.at(-1)!.at;
-      const reply = inTopic(threadId).find((m) => m.text === expectedReply(ask))!;
-      const answeredAt = reply.history.find((v) => v.text === expectedReply(ask))!.at;
+      const reply = inTopic(threadId).find((m) => m.plainText === expectedReply(ask))!;
+      const answeredAt = reply.history.find(
+        (v) => (v.rich?.plainText ?? v.text) === expectedReply(ask),
+      )!.at;
       const noticedAt = notices(threadId)[0]!.history[0]!.at;
       // The streaming edits did go on: the text grew while the model wrote, not just at the end.
       expect(reply.editCount, `topic ${threadId}`).toBeGreaterThan(3);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { MessageView } from '../support/fake-telegram';
 import { expectedReply, prompts } from '../support/model-server';
-import { OWNER, STRANGER, botMessages, tempDir, useBench, useBridges } from './bench';
+import { HTML_PATH, OWNER, STRANGER, botMessages, tempDir, useBench, useBridges } from './bench';
 
 vi.setConfig({ testTimeout: 150_000 });
 
@@ -54,7 +54,7 @@ describe('what a message means', () => {
     const path = '/Users/me/app.ts crashes on start';
     send(path);
     await waitForBot(since, /^✅/u);
-    expect(botSince(since).some((m) => m.text === expectedReply(path))).toBe(true);
+    expect(botSince(since).some((m) => m.plainText === expectedReply(path))).toBe(true);
     expect(botSince(since, OWNER.id, /Unknown command/)).toEqual([]);
 
     const before = mark();
@@ -199,7 +199,8 @@ describe('chats are handled independently', () => {
     const { telegram, opencode } = bench;
     telegram.addPrivateChat(OWNER2);
     const stateDir = await tempDir('bridge-state-');
-    await bridges.run({ stateDir, env: BOTH });
+    // The 429 storm pauses a chat's message calls: on the edit path, every turn makes some.
+    await bridges.run({ stateDir, env: { ...BOTH, ...HTML_PATH } });
     const sinceA = mark(OWNER.id);
     const sinceB = mark(OWNER2.id);
     send(prompts.stream(4000, { tps: 30 }), OWNER);

@@ -69,7 +69,9 @@ function waitForText(
 ): Promise<MessageView> {
   return bench.telegram.waitFor(
     () =>
-      mine().find((m) => (typeof test === 'string' ? m.text === test : test.test(m.text ?? ''))),
+      mine().find((m) =>
+        typeof test === 'string' ? m.plainText === test : test.test(m.plainText),
+      ),
     { timeoutMs },
   );
 }

@@ -45,6 +45,9 @@ describe('preload api', () => {
       transcribeUrl: '',
       transcribeModel: 'whisper-1',
       transcribeLanguage: '',
+      streaming: 'draft' as const,
+      richMessages: true,
+      telegramApiRoot: '',
     };
     await api.getState();
     await api.getLogs();

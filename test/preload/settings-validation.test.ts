@@ -83,3 +83,43 @@ describe('voice message settings', () => {
     expect(checkSetSecret({ name: 'transcribeKey', value: 'a\nb' }).ok).toBe(false);
   });
 });
+
+describe('delivery settings (streaming, rich messages, Bot API server)', () => {
+  const check = (patch: Record<string, unknown>) =>
+    checkPublicSettings({ ...DEFAULT_SETTINGS, ...patch });
+
+  it('default to drafts, rich messages and Telegram’s own server', () => {
+    expect(check({})).toMatchObject({
+      ok: true,
+      value: { streaming: 'draft', richMessages: true, telegramApiRoot: '' },
+    });
+  });
+
+  it('take edits, HTML and a self-hosted server on this machine or over https', () => {
+    expect(
+      check({
+        streaming: 'edit',
+        richMessages: false,
+        telegramApiRoot: ' http://127.0.0.1:8081/ ',
+      }),
+    ).toMatchObject({
+      ok: true,
+      value: { streaming: 'edit', richMessages: false, telegramApiRoot: 'http://127.0.0.1:8081' },
+    });
+    expect(check({ telegramApiRoot: 'https://bots.example.com/api' }).ok).toBe(true);
+  });
+
+  it.each([
+    [{ streaming: 'fast' }, 'streaming', /drafts or edits/],
+    [{ richMessages: 'yes' }, 'richMessages', /on or off/],
+    [
+      { telegramApiRoot: 'http://10.0.0.7:8081' },
+      'telegramApiRoot',
+      /bot token would travel in clear/,
+    ],
+    [{ telegramApiRoot: 'tg.example.com' }, 'telegramApiRoot', /Not a URL/],
+    [{ telegramApiRoot: 'https://u:p@tg.example.com' }, 'telegramApiRoot', /without a login/],
+  ])('refuse %o on the field that is wrong', (patch, field, error) => {
+    expect(check(patch)).toEqual({ ok: false, error: expect.stringMatching(error), field });
+  });
+});

@@ -461,6 +461,43 @@ describe('window (headless Chromium)', () => {
     await page.close();
   });
 
+  it('has an "Answers on the phone" section: drafts or edits, rich or HTML, the Bot API server under Advanced', async () => {
+    const { page, problems } = await openWindow(initialState, {
+      ...initialSettings,
+      allowedUserIds: [1],
+    });
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    expect(
+      await page.getByRole('radio', { name: /Live draft with a Stop button/ }).isChecked(),
+    ).toBe(true);
+    const rich = page.getByRole('checkbox', { name: /Rich messages/ });
+    expect(await rich.isChecked()).toBe(true);
+    const root = page.getByLabel('Bot API server (optional)', { exact: true });
+    expect(await root.isVisible()).toBe(false);
+    await page.getByText('Advanced', { exact: true }).click();
+    await root.fill('http://10.0.0.7:8081');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    expect(await page.locator('#setting-telegramApiRoot-error').textContent()).toContain(
+      'the bot token would travel in clear',
+    );
+    expect((await calls(page)).filter((c) => c.name === 'saveSettings')).toEqual([]);
+
+    await root.fill('http://127.0.0.1:8081/');
+    await page.getByRole('radio', { name: /Edit one message in place/ }).check();
+    await rich.uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect((await calls(page)).filter((c) => c.name === 'saveSettings')[0]!.args[0]).toEqual({
+      ...initialSettings,
+      allowedUserIds: [1],
+      streaming: 'edit',
+      richMessages: false,
+      telegramApiRoot: 'http://127.0.0.1:8081',
+    });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('takes screenshots at 360×520 in light and dark mode', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const running: AppState = {

@@ -20,7 +20,7 @@ import { TurnModel } from '../turn/turn-model';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
 import { showLastAnswer } from './sessions';
-import { isForum, topicFor } from './topics';
+import { topicFor, usesTopics } from './topics';
 
 export const DEFAULT_MIN_TURN_MS = 30_000;
 /** Clocks of bridge and server are the same machine's; allow for a little scheduling slack. */
@@ -90,7 +90,7 @@ export function deskSessionsFeature(context: BridgeContext, away: Away): DeskFea
     let target: Place = place;
     try {
       session = await context.client.getSession(sessionId);
-      if (isForum(ctx)) target = await topicFor(context, place.chatId, session);
+      if (usesTopics(ctx)) target = await topicFor(context, place.chatId, session);
       else {
         await context.chats.update(place, (c) => {
           c.sessionId = session.id;

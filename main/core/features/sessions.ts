@@ -13,7 +13,7 @@ import { TurnModel } from '../turn/turn-model';
 import { closeList, offerChoices } from './choice-list';
 import { NO_LONGER_VALID } from './permissions';
 import { reply } from './prompt';
-import { isForum, topicFor } from './topics';
+import { topicFor, usesTopics } from './topics';
 
 const LIST_LIMIT = 10;
 /** Non-git folders all share OpenCode's "global" project: ask for more, keep this folder's. */
@@ -83,9 +83,9 @@ export function sessionsFeature(context: BridgeContext): Feature {
       return;
     }
     await context.buttons.revoke(press.token);
-    // In a forum every session has a topic of its own; elsewhere the chat switches sessions.
+    // Where topics exist every session has one of its own; elsewhere the chat switches sessions.
     let target = place;
-    if (isForum(ctx)) {
+    if (usesTopics(ctx)) {
       try {
         target = await topicFor(context, place.chatId, session);
       } catch (error) {

@@ -1,6 +1,8 @@
-// One forum topic per session in a forum supergroup: a session opened from the phone gets a topic
-// of its own named after it, its output goes there, and the topic follows OpenCode's retitling.
-// The General topic works like a private chat.
+// One forum topic per session in a forum supergroup, and in a private chat whose bot has topic
+// mode (@BotFather, Bot API 9.3+): a session opened from the phone gets a topic of its own named
+// after it, its output goes there, and the topic follows OpenCode's retitling. A topic the user
+// creates in the private chat starts a session of its own. The General topic (and a private chat
+// outside any topic) works as a private chat always did.
 import type { Context } from 'grammy';
 import type { BridgeContext, Feature } from '../context';
 import { placeOf } from '../context';
@@ -15,6 +17,11 @@ const TOPIC_NAME_MAX = 128;
 
 export function isForum(ctx: Context): boolean {
   return ctx.chat?.type === 'supergroup' && ctx.chat.is_forum === true;
+}
+
+/** Sessions get topics here: a forum, or a private chat with a bot in topic mode. */
+export function usesTopics(ctx: Context): boolean {
+  return isForum(ctx) || (ctx.chat?.type === 'private' && ctx.me.has_topics_enabled === true);
 }
 
 export function topicName(title: string): string {
@@ -94,10 +101,41 @@ export function topicsFeature(context: BridgeContext): Feature {
     }
   };
 
+  /** A topic the user opened in the private chat: a new session, named after it, lives there. */
+  const userTopic = async (ctx: Context): Promise<void> => {
+    const place = placeOf(ctx);
+    const name = ctx.msg?.forum_topic_created?.name;
+    if (ctx.from?.is_bot || place.threadId === undefined || !name) return;
+    if (context.chats.get(place).sessionId) return;
+    try {
+      const session = await context.client.createSession(context.chats.get(place).directory, name);
+      await context.chats.update(place, (c) => {
+        c.sessionId = session.id;
+        c.directory = session.directory;
+        c.topicName = topicName(name);
+      });
+      context.statusChanged();
+      await reply(
+        context,
+        place,
+        `🆕 New session <b>${escapeHtml(session.title)}</b> in <code>${escapeHtml(session.directory)}</code>. Messages in this topic go to it.`,
+      );
+    } catch (error) {
+      await reply(
+        context,
+        place,
+        `⚠️ Could not open a session for this topic: ${escapeHtml(toError(error).message)}`,
+      );
+    }
+  };
+
   return {
     install(bot) {
-      // Registered before the private-chat /new: in a forum, every session gets its own topic.
-      bot.command('new', async (ctx, next) => (isForum(ctx) ? newInTopic(ctx) : next()));
+      // Registered before the private-chat /new: where topics exist, every session gets its own.
+      bot.command('new', async (ctx, next) => (usesTopics(ctx) ? newInTopic(ctx) : next()));
+      bot.on('message:forum_topic_created', async (ctx, next) =>
+        ctx.chat.type === 'private' ? userTopic(ctx) : next(),
+      );
     },
 
     onEvent(event) {

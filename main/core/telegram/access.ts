@@ -58,7 +58,10 @@ export function decideAccess(update: Update, rules: AccessRules): Access {
       log: `Ignored a message sent on behalf of chat ${senderChat.id} in chat ${chat.id} (not a user on the allowlist).`,
     };
   }
-  const userId = (update.message ?? update.edited_message ?? update.callback_query)?.from?.id;
+  // Stop on a draft names only the private chat, whose id is the user's.
+  const userId =
+    (update.message ?? update.edited_message ?? update.callback_query)?.from?.id ??
+    (update.stopped_message_generation?.chat.type === 'private' ? chat.id : undefined);
   if (userId === undefined || !rules.allowedUserIds.has(userId)) {
     return {
       kind: 'ignore',
@@ -75,6 +78,7 @@ function chatOf(update: Update): Chat | undefined {
     update.edited_message?.chat ??
     update.callback_query?.message?.chat ??
     update.my_chat_member?.chat ??
+    update.stopped_message_generation?.chat ??
     update.channel_post?.chat ??
     update.edited_channel_post?.chat
   );

@@ -23,11 +23,23 @@ export interface SendOptions {
 let uniqueJobId = 0;
 
 export class Messenger {
+  private readonly sentListeners = new Set<(place: Place) => void>();
+
   constructor(
-    private readonly api: Api,
-    private readonly outbox: Outbox,
+    readonly api: Api,
+    readonly outbox: Outbox,
     private readonly log: Logger,
   ) {}
+
+  /** Told after each message the bot sends (one clears the streaming draft of its place). */
+  onMessageSent(listener: (place: Place) => void): () => void {
+    this.sentListeners.add(listener);
+    return () => this.sentListeners.delete(listener);
+  }
+
+  noteSent(place: Place): void {
+    for (const listener of this.sentListeners) listener(place);
+  }
 
   send(place: Place, html: string, options: SendOptions): Promise<Message.TextMessage> {
     return this.withPlainFallback(html, (text, parseMode) =>
@@ -196,13 +208,13 @@ export class Messenger {
   }
 
   /** One sendMessage call, as HTML or (after Telegram refused the HTML) as plain text. */
-  private postMessage(
+  private async postMessage(
     place: Place,
     text: string,
     parseMode: 'HTML' | undefined,
     options: SendOptions,
   ): Promise<Message.TextMessage> {
-    return this.api.sendMessage(place.chatId, text, {
+    const message = await this.api.sendMessage(place.chatId, text, {
       ...(parseMode ? { parse_mode: parseMode } : {}),
       ...(place.threadId === undefined ? {} : { message_thread_id: place.threadId }),
       ...(options.replyToMessageId === undefined
@@ -217,6 +229,8 @@ export class Messenger {
       ...(options.silent ? { disable_notification: true } : {}),
       link_preview_options: { is_disabled: true },
     });
+    this.noteSent(place);
+    return message;
   }
 
   /**

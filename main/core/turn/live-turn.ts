@@ -7,6 +7,8 @@ import type { BridgeEvent, OpencodeAdapter } from '../opencode/adapter';
 import type { Messenger, Place } from '../telegram/messenger';
 import type { RenderOptions } from './render-turn';
 import { renderFinalDelivery, renderLive, renderNotice } from './render-turn';
+import { readFinalModel } from './final-model';
+import type { Turn } from './turn';
 import { TurnModel } from './turn-model';
 
 export interface LiveTurnDeps {
@@ -28,6 +30,10 @@ export interface LiveTurnDeps {
   after?: Promise<unknown> | undefined;
   /** Called once the reply message exists, so the turn can be persisted. */
   onMessageId?: ((messageId: number) => void) | undefined;
+  /** What the turn produced so far, when it continues a draft that failed. */
+  model?: TurnModel | undefined;
+  /** Delivers the final answer as rich content instead; false: it could not, use HTML. */
+  richFinal?: ((final: TurnModel, messageId: number | undefined) => Promise<boolean>) | undefined;
 }
 
 const TYPING_EVERY_MS = 4_500;
@@ -39,7 +45,7 @@ const TYPING_EVERY_MS = 4_500;
 const HOLD_EDITS_AT_TEXT_END_MS = 1_500;
 const FINAL_MESSAGES_TO_READ = 50;
 
-export class LiveTurn {
+export class LiveTurn implements Turn {
   model: TurnModel;
   private readonly messageId: Promise<number | undefined>;
   private editQueued = false;
@@ -66,8 +72,8 @@ export class LiveTurn {
     this.now = deps.now ?? Date.now;
     this.resumed = deps.existingMessageId !== undefined;
     this.caughtUp = !this.resumed;
-    this.model = new TurnModel(deps.sessionId, deps.startedAt);
-    this.model.userMessageId = deps.userMessageId;
+    this.model = deps.model ?? new TurnModel(deps.sessionId, deps.startedAt);
+    this.model.userMessageId ??= deps.userMessageId;
     this.shown = renderLive(this.model, deps.renderOptions());
     this.messageId =
       deps.existingMessageId !== undefined
@@ -248,14 +254,15 @@ export class LiveTurn {
     const id = await this.messageId;
     const [first, ...rest] = chunks;
     try {
-      if (first !== undefined) {
+      const rich = (await this.deps.richFinal?.(final, id)) === true;
+      if (!rich && first !== undefined) {
         if (id === undefined) await messenger.send(place, first, { priority: 'final' });
         else await messenger.edit(place, id, this.editKey(id), () => first, { priority: 'final' });
       }
-      for (const chunk of rest)
+      for (const chunk of rich ? [] : rest)
         await messenger.send(place, chunk, { priority: 'final', silent: true });
       // One huge code block reads better as a file than as many messages.
-      if (document) {
+      if (document && !rich) {
         await messenger.sendDocument(
           place,
           Buffer.from(document.content, 'utf8'),
@@ -278,35 +285,8 @@ export class LiveTurn {
     }
   }
 
-  private async readFinalModel(): Promise<TurnModel> {
-    try {
-      const messages = await this.deps.client.messages(this.deps.sessionId, FINAL_MESSAGES_TO_READ);
-      const final = TurnModel.fromMessages(
-        this.deps.sessionId,
-        this.deps.startedAt,
-        messages,
-        this.model.userMessageId,
-      );
-      // Errors and aborts arrive as session events and are not always on a stored message.
-      final.error ??= this.model.error;
-      final.aborted ||= this.model.aborted;
-      // OpenCode reports errors and aborts before it saves them on the message: an unfinished
-      // message then is not a crash.
-      if (final.error || final.aborted) final.interrupted = false;
-      // Storage is the truth, unless the turn was cut short before OpenCode saved the text the
-      // phone already showed (it stores streamed text when a part completes).
-      const cutShort = final.interrupted || final.aborted;
-      if (!cutShort || final.answer.length >= this.model.answer.length) return final;
-      this.model.interrupted = final.interrupted;
-      this.model.error ??= final.error;
-      this.model.aborted ||= final.aborted;
-      this.model.status = { type: 'idle' };
-    } catch (error) {
-      this.deps.log.warn(
-        `Reading the final answer from OpenCode failed (${(error as Error).message}); using the streamed text.`,
-      );
-    }
-    return this.model;
+  private readFinalModel(): Promise<TurnModel> {
+    return readFinalModel(this.deps.client, this.deps.log, this.model);
   }
 }
 

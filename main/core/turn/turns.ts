@@ -1,4 +1,4 @@
-// Routes OpenCode's events to the turns the phone is watching: one LiveTurn per busy session that
+// Routes OpenCode's events to the turns the phone is watching: one turn per busy session that
 // a chat follows, whether the turn was started from the phone or from the TUI at the desk.
 import type { ChatDirectory } from '../chats';
 import { toError } from '../errors';
@@ -6,8 +6,11 @@ import type { InFlightTurn, StateStore } from '../state-store';
 import type { Logger } from '../log';
 import type { BridgeEvent, OpencodeAdapter } from '../opencode/adapter';
 import type { Messenger, Place } from '../telegram/messenger';
-import { LiveTurn } from './live-turn';
+import type { ForcedPath } from '../telegram/capabilities';
+import type { LiveTurnDeps } from './live-turn';
 import { PromptRetries, type Schedule, type SentPrompt } from './prompt-retry';
+import { createTurn, samePlace, Streaming } from './streaming';
+import type { Turn } from './turn';
 
 /** How long a prompt may go without any sign of OpenCode working on it. */
 const PROMPT_START_TIMEOUT_MS = 30_000;
@@ -20,6 +23,8 @@ export interface TurnRegistryDeps {
   store: StateStore;
   now: () => number;
   onChange: () => void;
+  /** BRIDGE_STREAMING / BRIDGE_RICH; without it every turn is edited in place in HTML. */
+  streaming?: ForcedPath | undefined;
   /** Timers of the resends after a "database is locked" (tests pass a fake clock). */
   schedule?: Schedule;
 }
@@ -41,7 +46,7 @@ interface SeenUserMessage {
 }
 
 export class TurnRegistry {
-  private readonly turns = new Map<string, LiveTurn>();
+  private readonly turns = new Map<string, Turn>();
   /**
    * The newest user message seen per session a chat follows (or with a live turn): where a turn
    * started at the desk begins. Forgotten when the session is deleted, or when its turn ends and
@@ -60,6 +65,9 @@ export class TurnRegistry {
    */
   private readonly queued = new Map<string, number[]>();
 
+  private readonly streaming: Streaming | undefined;
+  /** Turns of new prompts, watched until OpenCode starts on them. */
+  private readonly watched = new WeakSet<Turn>();
   /** Prompts OpenCode dropped because its database was locked, sent again (prompt-retry.ts). */
   private readonly retries: PromptRetries;
 
@@ -75,6 +83,18 @@ export class TurnRegistry {
       },
       ...(deps.schedule ? { schedule: deps.schedule } : {}),
     });
+    if (!deps.streaming) return;
+    this.streaming = new Streaming(deps.messenger, deps.streaming, deps.log);
+    this.streaming.redrawAfterMessages(() => this.turns.values());
+  }
+
+  /** Stop pressed on a draft: aborts the turn streaming under it. False when none does. */
+  async stopDraft(place: Place, draftId: number): Promise<boolean> {
+    const turn = [...this.turns.values()].find(
+      (t) => t.draftId === draftId && samePlace(t.place, place),
+    );
+    await turn?.stop?.();
+    return turn !== undefined;
   }
 
   /** A prompt is about to go to an idle session: kept, to send again if OpenCode drops it. */
@@ -91,17 +111,17 @@ export class TurnRegistry {
     return this.turns.has(sessionId);
   }
 
-  get(sessionId: string): LiveTurn | undefined {
+  get(sessionId: string): Turn | undefined {
     return this.turns.get(sessionId);
   }
 
   /** A turn the phone started: its reply message answers the user's message. */
-  start(sessionId: string, place: Place, startedAt: number, options: TurnOptions = {}): LiveTurn {
+  start(sessionId: string, place: Place, startedAt: number, options: TurnOptions = {}): Turn {
     const { replyTo, existingMessageId, userMessageId, after } = options;
     const existing = this.turns.get(sessionId);
     if (existing) return existing;
     const { chats, store } = this.deps;
-    const turn = new LiveTurn({
+    const deps: LiveTurnDeps = {
       messenger: this.deps.messenger,
       client: this.deps.client,
       log: this.deps.log,
@@ -128,7 +148,8 @@ export class TurnRegistry {
         // The store reports its own write failures and never rejects: nothing to catch here.
         void store.update((state) => void (state.turns[sessionId] = record));
       },
-    });
+    };
+    const turn = createTurn(deps, this.streaming);
     this.turns.set(sessionId, turn);
     this.deps.onChange();
     if (existingMessageId === undefined) this.watchStart(turn);
@@ -139,7 +160,8 @@ export class TurnRegistry {
    * OpenCode takes a prompt before it looks at it; one it then refuses (an
    * attachment it cannot read) produces no event at all. Such a turn must not say "working" forever.
    */
-  private watchStart(turn: LiveTurn): void {
+  private watchStart(turn: Turn): void {
+    this.watched.add(turn);
     const timer = setTimeout(() => {
       if (this.turns.get(turn.sessionId) !== turn || turn.started) return;
       // Sending the prompt again after a locked database: the clock starts over.
@@ -219,6 +241,9 @@ export class TurnRegistry {
     for (const sessionId of Object.keys(this.deps.store.current.turns))
       this.resumePersisted(sessionId);
     for (const turn of [...this.turns.values()]) {
+      // A prompt sent while the status was being read may be missing from it: a turn OpenCode
+      // has said nothing about yet is left to the start watch.
+      if (!busySessions.has(turn.sessionId) && !turn.started && this.watched.has(turn)) continue;
       if (!busySessions.has(turn.sessionId)) {
         this.queued.delete(turn.sessionId);
         void this.finish(turn);
@@ -234,7 +259,7 @@ export class TurnRegistry {
     }
   }
 
-  private resumePersisted(sessionId: string): LiveTurn | undefined {
+  private resumePersisted(sessionId: string): Turn | undefined {
     const record = this.deps.store.current.turns[sessionId];
     const key = record && replyKey(record.chatId, record.messageId);
     if (!record || !key || this.turns.has(sessionId) || this.ownReplies.has(key)) {
@@ -270,7 +295,7 @@ export class TurnRegistry {
   }
 
   /** Ends a turn; resolves once its answer and notice are delivered. Never rejects. */
-  private finish(turn: LiveTurn): Promise<void> {
+  private finish(turn: Turn): Promise<void> {
     if (this.turns.get(turn.sessionId) !== turn) return Promise.resolve();
     this.turns.delete(turn.sessionId);
     this.retries.forget(turn.sessionId);
