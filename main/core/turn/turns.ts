@@ -2,18 +2,18 @@
 // a chat follows, whether the turn was started from the phone or from the TUI at the desk.
 import type { ChatDirectory } from '../chats';
 import { toError } from '../errors';
-import type { InFlightTurn, StateStore } from '../state-store';
+import type { StateStore } from '../state-store';
 import type { Logger } from '../log';
 import type { BridgeEvent, OpencodeAdapter } from '../opencode/adapter';
 import type { Messenger, Place } from '../telegram/messenger';
 import type { ForcedPath } from '../telegram/capabilities';
 import type { LiveTurnDeps } from './live-turn';
+import { PersistedTurns } from './persisted-turns';
 import { PromptRetries, type Schedule, type SentPrompt } from './prompt-retry';
+import { lastUserMessageIn, SessionMemory } from './session-memory';
+import { watchStart, type StartWatchDeps } from './start-watch';
 import { createTurn, samePlace, Streaming } from './streaming';
 import type { Turn } from './turn';
-
-/** How long a prompt may go without any sign of OpenCode working on it. */
-const PROMPT_START_TIMEOUT_MS = 30_000;
 
 export interface TurnRegistryDeps {
   messenger: Messenger;
@@ -40,38 +40,29 @@ export interface TurnOptions {
   after?: Promise<unknown> | undefined;
 }
 
-interface SeenUserMessage {
-  id: string;
-  created: number;
-}
-
 export class TurnRegistry {
   private readonly turns = new Map<string, Turn>();
-  /**
-   * The newest user message seen per session a chat follows (or with a live turn): where a turn
-   * started at the desk begins. Forgotten when the session is deleted, or when its turn ends and
-   * no chat follows it any more.
-   */
-  private readonly lastUserMessage = new Map<string, SeenUserMessage>();
-  /**
-   * Reply messages (`chatId:messageId`) of turns this run is delivering. A persisted turn whose
-   * reply is not among them was left by a previous run; one that is belongs to a turn still being
-   * delivered, and must not be "resumed" by the session's next turn. Forgotten once delivered.
-   */
-  private readonly ownReplies = new Set<string>();
-  /**
-   * Telegram messages whose prompts OpenCode queued behind a running turn, oldest first. Forgotten
-   * when the session goes idle: by then OpenCode ran the queue or dropped it (an abort).
-   */
-  private readonly queued = new Map<string, number[]>();
+  /** Each session's newest user message and queued prompts (session-memory.ts). */
+  private readonly memory = new SessionMemory();
+  /** Turns in flight kept in the state store, and which of them this run delivers. */
+  private readonly persisted: PersistedTurns;
 
   private readonly streaming: Streaming | undefined;
   /** Turns of new prompts, watched until OpenCode starts on them. */
   private readonly watched = new WeakSet<Turn>();
   /** Prompts OpenCode dropped because its database was locked, sent again (prompt-retry.ts). */
   private readonly retries: PromptRetries;
+  private readonly startWatch: StartWatchDeps;
 
   constructor(private readonly deps: TurnRegistryDeps) {
+    this.persisted = new PersistedTurns(deps.store);
+    this.startWatch = {
+      client: deps.client,
+      log: deps.log,
+      isCurrent: (turn) => this.turns.get(turn.sessionId) === turn,
+      retrying: (sessionId) => this.retries.retrying(sessionId),
+      finish: (turn) => void this.finish(turn),
+    };
     this.retries = new PromptRetries({
       messenger: deps.messenger,
       log: deps.log,
@@ -120,7 +111,7 @@ export class TurnRegistry {
     const { replyTo, existingMessageId, userMessageId, after } = options;
     const existing = this.turns.get(sessionId);
     if (existing) return existing;
-    const { chats, store } = this.deps;
+    const { chats } = this.deps;
     const deps: LiveTurnDeps = {
       messenger: this.deps.messenger,
       client: this.deps.client,
@@ -134,56 +125,23 @@ export class TurnRegistry {
       after,
       renderOptions: () => ({ showReasoning: chats.get(place).showReasoning === true }),
       now: this.deps.now,
-      // Persisted as soon as the reply exists: a bridge killed mid-turn finishes it after restart.
-      onMessageId: (messageId) => {
-        this.ownReplies.add(replyKey(place.chatId, messageId));
-        const record: InFlightTurn = {
-          sessionId,
-          chatId: place.chatId,
-          threadId: place.threadId,
-          messageId,
-          startedAt,
-          replyTo,
-        };
-        // The store reports its own write failures and never rejects: nothing to catch here.
-        void store.update((state) => void (state.turns[sessionId] = record));
-      },
+      onMessageId: (messageId) =>
+        this.persisted.record(sessionId, place, messageId, startedAt, replyTo),
     };
     const turn = createTurn(deps, this.streaming);
     this.turns.set(sessionId, turn);
     this.deps.onChange();
-    if (existingMessageId === undefined) this.watchStart(turn);
+    if (existingMessageId === undefined) {
+      this.watched.add(turn);
+      watchStart(turn, this.startWatch);
+    }
     return turn;
-  }
-
-  /**
-   * OpenCode takes a prompt before it looks at it; one it then refuses (an
-   * attachment it cannot read) produces no event at all. Such a turn must not say "working" forever.
-   */
-  private watchStart(turn: Turn): void {
-    this.watched.add(turn);
-    const timer = setTimeout(() => {
-      if (this.turns.get(turn.sessionId) !== turn || turn.started) return;
-      // Sending the prompt again after a locked database: the clock starts over.
-      if (this.retries.retrying(turn.sessionId)) return this.watchStart(turn);
-      void this.deps.client.sessionStatus().then(
-        (status) => {
-          if (status[turn.sessionId] || turn.started || this.turns.get(turn.sessionId) !== turn)
-            return;
-          this.deps.log.warn(`OpenCode never started on the prompt in session ${turn.sessionId}.`);
-          turn.markNeverStarted();
-          void this.finish(turn);
-        },
-        () => undefined,
-      );
-    }, PROMPT_START_TIMEOUT_MS);
-    timer.unref?.();
   }
 
   /** A prompt sent while the session was busy: OpenCode runs it after the current one. */
   noteQueued(sessionId: string, replyTo: number | undefined): void {
     if (replyTo === undefined) return;
-    this.queued.set(sessionId, [...(this.queued.get(sessionId) ?? []), replyTo]);
+    this.memory.queue(sessionId, replyTo);
   }
 
   onEvent(event: BridgeEvent): void {
@@ -191,9 +149,9 @@ export class TurnRegistry {
     if (this.retries.onEvent(event)) return;
     if (event.type === 'session-deleted') this.forget(sessionId);
     if (event.type === 'user-message' && (this.turns.has(sessionId) || this.followed(sessionId))) {
-      this.lastUserMessage.set(sessionId, { id: event.messageId, created: event.created });
+      this.memory.noteUserMessage(sessionId, { id: event.messageId, created: event.created });
     }
-    if (event.type === 'turn-finished') this.queued.delete(sessionId);
+    if (event.type === 'turn-finished') this.memory.dropQueue(sessionId);
     let turn = this.turns.get(sessionId);
     if (turn && event.type === 'assistant-message') {
       // An answer to a later user message: a queued prompt has started. It gets its own reply.
@@ -202,8 +160,8 @@ export class TurnRegistry {
       if (own !== undefined && parent > own) {
         const place = turn.place;
         const delivered = this.finish(turn);
-        const replyTo = this.queued.get(sessionId)?.shift();
-        const created = this.lastUserMessage.get(sessionId);
+        const replyTo = this.memory.nextQueued(sessionId);
+        const created = this.memory.lastUserMessage(sessionId);
         turn = this.start(
           sessionId,
           place,
@@ -221,7 +179,7 @@ export class TurnRegistry {
         // from its user message on (OpenCode may have written the answer's first message already).
         const [place] = this.deps.chats.placesOf(sessionId);
         if (!place) return;
-        const user = this.lastUserMessage.get(sessionId);
+        const user = this.memory.lastUserMessage(sessionId);
         turn = this.start(sessionId, place, user?.created ?? this.deps.now(), {
           userMessageId: user?.id,
         });
@@ -238,14 +196,13 @@ export class TurnRegistry {
    * idle meanwhile are finished from storage, and busy ones catch up.
    */
   resync(busySessions: ReadonlySet<string>): void {
-    for (const sessionId of Object.keys(this.deps.store.current.turns))
-      this.resumePersisted(sessionId);
+    for (const sessionId of this.persisted.sessionIds()) this.resumePersisted(sessionId);
     for (const turn of [...this.turns.values()]) {
       // A prompt sent while the status was being read may be missing from it: a turn OpenCode
       // has said nothing about yet is left to the start watch.
       if (!busySessions.has(turn.sessionId) && !turn.started && this.watched.has(turn)) continue;
       if (!busySessions.has(turn.sessionId)) {
-        this.queued.delete(turn.sessionId);
+        this.memory.dropQueue(turn.sessionId);
         void this.finish(turn);
       } else void turn.catchUp();
     }
@@ -260,12 +217,10 @@ export class TurnRegistry {
   }
 
   private resumePersisted(sessionId: string): Turn | undefined {
-    const record = this.deps.store.current.turns[sessionId];
-    const key = record && replyKey(record.chatId, record.messageId);
-    if (!record || !key || this.turns.has(sessionId) || this.ownReplies.has(key)) {
-      return this.turns.get(sessionId);
-    }
-    this.ownReplies.add(key);
+    const existing = this.turns.get(sessionId);
+    if (existing) return existing;
+    const record = this.persisted.claimLeftBehind(sessionId);
+    if (!record) return undefined;
     this.deps.log.info(`Picking up the turn in session ${sessionId} left by the previous run.`);
     const place = { chatId: record.chatId, threadId: record.threadId };
     const turn = this.start(sessionId, place, record.startedAt, {
@@ -278,20 +233,12 @@ export class TurnRegistry {
 
   /** A followed session found busy (after a reconnect, or picked in /sessions): show its turn from its start. */
   async follow(sessionId: string, place: Place): Promise<void> {
-    let startedAt = this.deps.now();
-    let userMessageId: string | undefined;
-    try {
-      const messages = await this.deps.client.messages(sessionId, 20);
-      const lastUser = messages.filter((m) => m.info.role === 'user').at(-1);
-      if (lastUser) {
-        startedAt = lastUser.info.time.created;
-        userMessageId = lastUser.info.id;
-      }
-    } catch {
-      // Without history the turn shows what arrives from now on.
-    }
+    const now = this.deps.now();
+    const user = await lastUserMessageIn(this.deps.client, sessionId);
     if (!this.turns.has(sessionId))
-      await this.start(sessionId, place, startedAt, { userMessageId }).catchUp();
+      await this.start(sessionId, place, user?.created ?? now, {
+        userMessageId: user?.id,
+      }).catchUp();
   }
 
   /** Ends a turn; resolves once its answer and notice are delivered. Never rejects. */
@@ -301,15 +248,9 @@ export class TurnRegistry {
     this.retries.forget(turn.sessionId);
     this.deps.onChange();
     const delivered = turn.finish().then(async () => {
-      // Only this turn's record: the session's next turn may have recorded its own meanwhile.
-      await this.deps.store.update((state) => {
-        if (state.turns[turn.sessionId]?.messageId === turn.replyMessageId)
-          delete state.turns[turn.sessionId];
-      });
-      if (turn.replyMessageId !== undefined)
-        this.ownReplies.delete(replyKey(turn.place.chatId, turn.replyMessageId));
+      await this.persisted.delivered(turn);
       if (!this.turns.has(turn.sessionId) && !this.followed(turn.sessionId))
-        this.lastUserMessage.delete(turn.sessionId);
+        this.memory.forgetUserMessage(turn.sessionId);
       this.deps.log.info(`Turn in session ${turn.sessionId} delivered.`);
     });
     // Callers fire and forget: a failure is said here, never left unhandled.
@@ -327,17 +268,16 @@ export class TurnRegistry {
   /** A deleted session: what was kept for its next turn is not needed any more. */
   private forget(sessionId: string): void {
     this.retries.forget(sessionId);
-    this.lastUserMessage.delete(sessionId);
-    this.queued.delete(sessionId);
+    this.memory.forget(sessionId);
   }
 
   /** How much the registry holds, for diagnostics (each stays bounded by the chats and turns). */
   sizes(): Record<string, number> {
     return {
       turns: this.turns.size,
-      lastUserMessage: this.lastUserMessage.size,
-      ownReplies: this.ownReplies.size,
-      queued: this.queued.size,
+      lastUserMessage: this.memory.userMessageCount,
+      ownReplies: this.persisted.size,
+      queued: this.memory.queuedCount,
       retries: this.retries.size,
     };
   }
@@ -349,12 +289,7 @@ export class TurnRegistry {
   clear(): void {
     for (const turn of this.turns.values()) turn.dispose();
     this.turns.clear();
-    this.lastUserMessage.clear();
-    this.queued.clear();
+    this.memory.clear();
     this.retries.clear();
   }
-}
-
-function replyKey(chatId: number, messageId: number): string {
-  return `${chatId}:${messageId}`;
 }
