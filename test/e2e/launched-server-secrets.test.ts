@@ -107,7 +107,7 @@ describe('the OpenCode server the bridge launches', () => {
       const text = prompts.bash(`env > ${envFile}`);
       telegram.userSendsText({ from: OWNER, chatId: OWNER.id, text });
       await waitForNotice(telegram, OWNER.id, 1, 90_000);
-      expect(botMessages(telegram, OWNER.id)[0]!.text).toContain(expectedReply(text));
+      expect(botMessages(telegram, OWNER.id)[0]!.plainText).toContain(expectedReply(text));
       const seen = await readFile(envFile, 'utf8');
       expect(seen).toMatch(/^HOME=/m);
       expect(seen).not.toContain(TOKEN);

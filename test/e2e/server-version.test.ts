@@ -90,7 +90,7 @@ describe('the server the bridge talks to', () => {
           botMessages(telegram, OWNER.id).some((m, i) => i >= from && /^✅/u.test(m.text ?? '')),
         { timeoutMs: 90_000 },
       );
-      expect(botMessages(telegram, OWNER.id).map((m) => m.text)).toContain(
+      expect(botMessages(telegram, OWNER.id).map((m) => m.plainText)).toContain(
         expectedReply('hello again'),
       );
     } finally {
